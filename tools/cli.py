@@ -1,0 +1,139 @@
+"""The command line: a thin layer that parses arguments and calls one module per command.
+
+Each subcommand's handler imports its module lazily, so `python -m tools check` does not pay for MkDocs and
+`python -m tools build` does not pay for deep-translator. Every handler returns a process exit code.
+Errors meant for the user are raised as `tools.errors.UserError` and printed as one line, without a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from tools.errors import UserError
+
+LANGUAGES = ("en", "ja", "zh")
+TRANSLATED_LANGUAGES = ("ja", "zh")
+
+
+def _extract(args: argparse.Namespace) -> int:
+    from tools import extract_cmd
+
+    return extract_cmd.run(args)
+
+
+def _status(args: argparse.Namespace) -> int:
+    from tools import status
+
+    return status.run(args)
+
+
+def _check(args: argparse.Namespace) -> int:
+    from tools import check
+
+    return check.run(args)
+
+
+def _translate(args: argparse.Namespace) -> int:
+    from tools import translate
+
+    return translate.run(args)
+
+
+def _export_po(args: argparse.Namespace) -> int:
+    from tools import po
+
+    return po.run_export(args)
+
+
+def _import_po(args: argparse.Namespace) -> int:
+    from tools import po
+
+    return po.run_import(args)
+
+
+def _import_labml(args: argparse.Namespace) -> int:
+    from tools import labml
+
+    return labml.run(args)
+
+
+def _build(args: argparse.Namespace) -> int:
+    from tools import build
+
+    return build.run(args)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from tools import serve
+
+    return serve.run(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m tools", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    # --- catalogs -------------------------------------------------------------------------------------------
+    p = commands.add_parser("extract", help="update every catalog from the reference code")
+    p.add_argument("--prune", action="store_true", help="delete obsolete translations instead of keeping them")
+    p.set_defaults(handler=_extract)
+
+    p = commands.add_parser("status", help="translated / fuzzy / machine / missing per language and file")
+    p.add_argument("--lang", choices=TRANSLATED_LANGUAGES, action="append", help="only these languages")
+    p.add_argument("--fail-under", type=float, metavar="PCT", help="exit 1 if a language is below PCT%% translated")
+    p.set_defaults(handler=_status)
+
+    p = commands.add_parser("check", help="validate catalogs (ours or labml's); non-zero exit on a problem")
+    p.add_argument("files", nargs="*", help="catalog files to check (default: every catalog of the repository)")
+    p.set_defaults(handler=_check)
+
+    p = commands.add_parser("translate", help="fill missing entries by machine translation (marked for review)")
+    p.add_argument("--lang", required=True, choices=TRANSLATED_LANGUAGES)
+    p.add_argument("--backend", default="google", help="google, libre, deepl, mymemory, microsoft")
+    p.add_argument("--url", help="base URL of the backend's API (LibreTranslate or a compatible server)")
+    p.add_argument("--api-key", help="API key for backends that need one")
+    p.add_argument("--timeout", type=float, default=30.0, help="seconds per request")
+    p.add_argument("--retries", type=int, default=4, help="retries on 429 / 5xx / timeouts, with backoff")
+    p.add_argument("--dry-run", action="store_true", help="show what would be sent, send nothing")
+    p.set_defaults(handler=_translate)
+
+    p = commands.add_parser("export-po", help="write PO files (msgctxt = location) for Weblate / Crowdin / Poedit")
+    p.add_argument("--lang", choices=TRANSLATED_LANGUAGES, action="append")
+    p.add_argument("--out", default="build/po", help="folder for <lang>/<file>.po")
+    p.set_defaults(handler=_export_po)
+
+    p = commands.add_parser("import-po", help="read PO files back into the JSON catalogs")
+    p.add_argument("files", nargs="+", help="PO files written by export-po (edited)")
+    p.set_defaults(handler=_import_po)
+
+    p = commands.add_parser("import-labml", help="seed our catalogs from labml translate_cache catalogs")
+    p.add_argument("directory", help="folder of labml catalogs (*.json), searched recursively")
+    p.add_argument("--lang", choices=TRANSLATED_LANGUAGES, help="language of the catalogs (default: from names)")
+    p.set_defaults(handler=_import_labml)
+
+    # --- site -----------------------------------------------------------------------------------------------
+    p = commands.add_parser("build", help="generate pages and build the site in every language")
+    p.add_argument("--out", default="build/site", help="output folder: <out>/en, <out>/ja, <out>/zh")
+    p.add_argument("--lang", choices=LANGUAGES, action="append", help="only these languages")
+    p.add_argument("--jobs", type=int, default=0, help="parallel language builds (0: one per core)")
+    p.set_defaults(handler=_build)
+
+    p = commands.add_parser("serve", help="preview the site with live reload")
+    p.add_argument("--lang", choices=LANGUAGES, default="en")
+    p.add_argument("--port", type=int, default=8000)
+    p.set_defaults(handler=_serve)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except UserError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,104 @@
+"""The document model: what extraction produces and page generation consumes.
+
+A source file becomes a `Document`: its front matter (title, summary) and an ordered list of `Section`s,
+each a Markdown note with the code it annotates and the source lines it covers. A note is translated block by
+block (`split_blocks`): a block is the unit a translator sees in a catalog, so extraction and page generation
+must split notes the same way, which is why the splitting lives here and nowhere else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+
+@dataclass(frozen=True)
+class Section:
+    """One note and the code it annotates.
+
+    `start_line`/`end_line` are 1-based and inclusive, covering the note's comment lines (or docstring) and the
+    code; they are what a "view code" link points at.
+    """
+
+    note: str
+    code: str
+    start_line: int
+    end_line: int
+
+
+@dataclass(frozen=True)
+class Document:
+    """One source file of `reference_impl/`, as a reader will see it."""
+
+    path: PurePosixPath  # relative to reference_impl/, e.g. ppo/gae.py
+    title: str
+    summary: str
+    sections: list[Section] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Block:
+    """A piece of a note: translatable prose, or display maths / fenced code that is kept verbatim."""
+
+    text: str
+    translatable: bool
+
+
+def _is_fence(line: str) -> str | None:
+    stripped = line.lstrip()
+    for marker in ("```", "~~~"):
+        if stripped.startswith(marker):
+            return marker
+    return None
+
+
+def split_blocks(markdown: str) -> list[Block]:
+    """Split a note into blocks at blank lines, keeping fenced code and `$$` maths whole.
+
+    A block that is only display maths or only a fenced code block has nothing to translate; every other block
+    is one catalog message. Joining the block texts with a blank line gives the note back (modulo runs of blank
+    lines and surrounding whitespace).
+    """
+    blocks: list[Block] = []
+    current: list[str] = []
+    fence: str | None = None  # the marker of an open code fence
+    in_math = False  # inside a $$ ... $$ display that spans lines
+
+    def flush() -> None:
+        if current:
+            text = "\n".join(current).strip("\n")
+            if text.strip():
+                blocks.append(Block(text, _is_translatable(text)))
+            current.clear()
+
+    for line in markdown.splitlines():
+        stripped = line.strip()
+        if fence is None and not in_math and not stripped:
+            flush()
+            continue
+        current.append(line)
+        if fence is not None:
+            if stripped.startswith(fence):
+                fence = None
+        elif in_math:
+            if stripped.endswith("$$"):
+                in_math = False
+        elif (marker := _is_fence(line)) is not None:
+            fence = marker
+        elif stripped.startswith("$$") and not (len(stripped) > 2 and stripped.endswith("$$")):
+            in_math = True
+    flush()
+    return blocks
+
+
+def _is_translatable(text: str) -> bool:
+    stripped = text.strip()
+    if stripped.startswith("$$") and stripped.endswith("$$"):
+        return False
+    marker = _is_fence(stripped)
+    return not (marker and stripped.endswith(marker) and stripped.count("\n") >= 1)
+
+
+def messages(markdown: str) -> list[str]:
+    """The catalog messages of a note: its translatable blocks, in order."""
+    return [block.text for block in split_blocks(markdown) if block.translatable]

@@ -1,0 +1,8 @@
+"""Where things live in the repository, in one place."""
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCE_ROOT = ROOT / "reference_impl"  # the literate code: the content of the site
+TRANSLATIONS = ROOT / "translations"  # translations/<lang>/<path in reference_impl>.json
+SITE = ROOT / "site"  # hand-written MkDocs content and overrides; generated pages go to site/generated/
