@@ -24,6 +24,9 @@ class Section:
     code: str
     start_line: int
     end_line: int
+    # What the note documents, for translators: "module docstring", "GAE.__call__ docstring",
+    # "comment in GAE.__call__", "readme.md: ## Training". Shown beside each message in the catalogs.
+    context: str = ""
 
 
 @dataclass(frozen=True)
@@ -96,7 +99,32 @@ def _is_translatable(text: str) -> bool:
     if stripped.startswith("$$") and stripped.endswith("$$"):
         return False
     marker = _is_fence(stripped)
-    return not (marker and stripped.endswith(marker) and stripped.count("\n") >= 1)
+    if marker and stripped.endswith(marker) and stripped.count("\n") >= 1:
+        return False
+    # Only inline maths or code (e.g. a lone `$\delta_t = r_t + \gamma V_{t+1} - V_t$`): nothing to translate.
+    return any(char.isalpha() for char in _without_spans(stripped))
+
+
+def _without_spans(text: str) -> str:
+    """The text with `$..$`, `$$..$$` and backtick code spans removed (unclosed delimiters are kept)."""
+    out: list[str] = []
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if char == "\\":
+            out.append(text[index : index + 2])
+            index += 2
+            continue
+        if char in "$`":
+            run = len(text[index:]) - len(text[index:].lstrip(char))  # `$$` or ``` `` ``` opens a longer span
+            delimiter = char * run
+            end = text.find(delimiter, index + run)
+            if end != -1:
+                index = end + run
+                continue
+        out.append(char)
+        index += 1
+    return "".join(out)
 
 
 def messages(markdown: str) -> list[str]:

@@ -1,0 +1,418 @@
+"""Translation catalogs: one JSON file per source file per language, and how they follow the code.
+
+Layout (`translations/` at the repository root):
+
+- `en/<path>.json` — the template, rewritten by every extraction: `{message: location}`, where a message is one
+  translatable block of a note (see `tools.document.messages`), the title or the summary, exactly as the Markdown a
+  translator sees (maths, code and link targets visible), and the location reads
+  `"ppo/gae.py:12-30 · GAE.__call__ docstring"` (file, lines of the section, what the text documents).
+- `ja/<path>.json`, `zh/<path>.json` — `{english message: translation}`; `""` means not translated yet. These are
+  the files translators edit.
+- `<lang>/<path>.state.json` — the review state that a flat map cannot hold, only when there is some:
+
+  ```json
+  {
+    "fuzzy": {"new English": {"previous": "old English", "suggestion": "its translation"}},
+    "machine": {"English": "machine translation, as the translator returned it"},
+    "obsolete": {"English that left the code": "its translation"}
+  }
+  ```
+
+States are derived, so nobody has to remember to clear a flag: an entry is *fuzzy* while its value is still `""`
+and the sidecar offers a suggestion (accepting it means writing the translation into the catalog); it is *machine*
+(needs review) while its value still equals the machine text (editing it, or clearing the fuzzy flag in a PO editor,
+makes it reviewed); otherwise a non-empty value is *translated*. A translation whose English left the code moves to
+`obsolete` and is offered as the fuzzy suggestion for the most similar new string; it is deleted only by
+`extract --prune`.
+
+Every file: a flat object, keys sorted, two-space indent, UTF-8 without `\\u` escapes, a final newline, written
+atomically. Extracting twice from unchanged code gives byte-identical files.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from tools.document import Document, messages
+from tools.errors import UserError
+from tools.paths import TRANSLATIONS
+
+SOURCE_LANGUAGE = "en"
+TARGET_LANGUAGES = ("ja", "zh")
+STATE_SUFFIX = ".state.json"
+# Similarity (difflib ratio) above which an obsolete translation is offered for a new string.
+FUZZY_CUTOFF = 0.6
+
+
+@dataclass(frozen=True)
+class Translation:
+    """A usable translation: non-empty and reviewed, or machine output that still needs review."""
+
+    text: str
+    machine: bool
+
+
+# --- paths and files -----------------------------------------------------------------------------------------
+
+
+def catalog_path(lang: str, source_rel: PurePosixPath | str, root: Path = TRANSLATIONS) -> Path:
+    """`translations/<lang>/<source_rel>.json`."""
+    return Path(root) / lang / f"{PurePosixPath(source_rel).as_posix()}.json"
+
+
+def state_path(lang: str, source_rel: PurePosixPath | str, root: Path = TRANSLATIONS) -> Path:
+    """The review-state sidecar of a catalog: `translations/<lang>/<source_rel>.state.json`."""
+    return Path(root) / lang / f"{PurePosixPath(source_rel).as_posix()}{STATE_SUFFIX}"
+
+
+def is_state_file(path: Path) -> bool:
+    return path.name.endswith(STATE_SUFFIX)
+
+
+def source_of(catalog: Path, lang: str, root: Path = TRANSLATIONS) -> PurePosixPath:
+    """The source path a catalog (or sidecar) belongs to: `translations/ja/ppo/gae.py.json` → `ppo/gae.py`."""
+    relative = Path(catalog).resolve().relative_to((Path(root) / lang).resolve()).as_posix()
+    for suffix in (STATE_SUFFIX, ".json"):
+        if relative.endswith(suffix):
+            return PurePosixPath(relative[: -len(suffix)])
+    raise UserError(f"{catalog}: not a catalog file (*.json)")
+
+
+def dumps(data: dict[str, Any]) -> str:
+    """The one JSON formatting of every catalog file."""
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def write_atomic(path: Path, text: str) -> bool:
+    """Write `text` through a temporary file in the same folder; unchanged files are not touched.
+
+    Returns whether the file changed.
+    """
+    path = Path(path)
+    try:
+        if path.read_text(encoding="utf-8") == text:
+            return False
+    except (FileNotFoundError, UnicodeDecodeError):
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return True
+
+
+def parse_json(text: str, origin: Path | str) -> Any:
+    """Parse JSON; a syntax error becomes a `UserError` naming file, line and column."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise UserError(f"{origin}:{error.lineno}:{error.colno}: invalid JSON: {error.msg}") from None
+
+
+def read_json_file(path: Path) -> Any:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise UserError(f"{path}: not UTF-8: {error}") from None
+    return parse_json(text, path)
+
+
+def read_string_map(path: Path) -> dict[str, str]:
+    """A flat `{string: string}` JSON object; a missing file is empty."""
+    if not Path(path).exists():
+        return {}
+    data = read_json_file(path)
+    if not isinstance(data, dict):
+        raise UserError(f"{path}: a catalog must be a JSON object of strings, found {type(data).__name__}")
+    for key, value in data.items():
+        if not isinstance(value, str):
+            raise UserError(f"{path}: entry {key!r}: value must be a string, found {type(value).__name__}")
+    return data
+
+
+# --- the model -----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Catalog:
+    """One language's catalog of one source file, with its review state."""
+
+    lang: str
+    source: PurePosixPath
+    entries: dict[str, str] = field(default_factory=dict)
+    fuzzy: dict[str, dict[str, str]] = field(default_factory=dict)
+    machine: dict[str, str] = field(default_factory=dict)
+    obsolete: dict[str, str] = field(default_factory=dict)
+    root: Path = TRANSLATIONS
+
+    @property
+    def path(self) -> Path:
+        return catalog_path(self.lang, self.source, self.root)
+
+    @property
+    def state_path(self) -> Path:
+        return state_path(self.lang, self.source, self.root)
+
+    @classmethod
+    def load(cls, lang: str, source: PurePosixPath | str, root: Path = TRANSLATIONS) -> Catalog:
+        """Read a catalog and its sidecar; missing files give an empty catalog."""
+        catalog = cls(lang, PurePosixPath(source), root=Path(root))
+        catalog.entries = read_string_map(catalog.path)
+        catalog._load_state()
+        return catalog
+
+    def _load_state(self) -> None:
+        path = self.state_path
+        if not path.exists():
+            return
+        data = read_json_file(path)
+        if not isinstance(data, dict):
+            raise UserError(f"{path}: the state file must be a JSON object")
+        unknown = set(data) - {"fuzzy", "machine", "obsolete"}
+        if unknown:
+            raise UserError(f"{path}: unknown section(s) {sorted(unknown)}: expected fuzzy, machine, obsolete")
+        for name in ("machine", "obsolete"):
+            section = data.get(name, {})
+            if not isinstance(section, dict) or not all(isinstance(v, str) for v in section.values()):
+                raise UserError(f"{path}: '{name}' must map English strings to strings")
+            setattr(self, name, dict(section))
+        fuzzy = data.get("fuzzy", {})
+        if not isinstance(fuzzy, dict):
+            raise UserError(f"{path}: 'fuzzy' must be an object")
+        for key, value in fuzzy.items():
+            if (not isinstance(value, dict) or not isinstance(value.get("previous"), str)
+                    or not isinstance(value.get("suggestion"), str)):
+                raise UserError(f"{path}: fuzzy entry {key!r} needs string 'previous' and 'suggestion'")
+            self.fuzzy[key] = {"previous": value["previous"], "suggestion": value["suggestion"]}
+
+    def state(self, key: str) -> str:
+        """`translated`, `machine` (needs review), `fuzzy` (a suggestion waits) or `missing`."""
+        value = self.entries.get(key, "")
+        if value:
+            return "machine" if self.machine.get(key) == value else "translated"
+        return "fuzzy" if key in self.fuzzy else "missing"
+
+    def usable(self) -> dict[str, Translation]:
+        return {key: Translation(value, self.machine.get(key) == value)
+                for key, value in self.entries.items() if value}
+
+    def normalise(self) -> None:
+        """Drop state that no longer applies: fuzzy for filled or gone keys, machine marks a human replaced."""
+        self.fuzzy = {k: v for k, v in self.fuzzy.items() if k in self.entries and not self.entries[k]}
+        self.machine = {k: v for k, v in self.machine.items() if self.entries.get(k) == v and v}
+
+    def state_data(self) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        for name in ("fuzzy", "machine", "obsolete"):
+            if getattr(self, name):
+                data[name] = getattr(self, name)
+        return data
+
+    def save(self) -> bool:
+        """Write the catalog and its sidecar atomically (the sidecar is removed when empty)."""
+        self.normalise()
+        changed = write_atomic(self.path, dumps(self.entries))
+        state = self.state_data()
+        if state:
+            changed |= write_atomic(self.state_path, dumps(state))
+        elif self.state_path.exists():
+            self.state_path.unlink()
+            changed = True
+        return changed
+
+
+def load_translations(lang: str, source_rel: PurePosixPath | str, root: Path = TRANSLATIONS) -> dict[str, Translation]:
+    """The usable translations of one source file: non-empty entries (fuzzy suggestions are not used).
+
+    A missing catalog gives an empty dict; the site falls back to English for anything missing.
+    """
+    return Catalog.load(lang, source_rel, root).usable()
+
+
+# --- messages of a document ----------------------------------------------------------------------------------
+
+
+def document_messages(doc: Document) -> list[tuple[str, str]]:
+    """Every message of a document with its location, in page order, each message once.
+
+    Title, summary, then each section's `messages(note)`. The location reads `"ppo/gae.py:12-30 · context"`.
+    """
+    found: dict[str, str] = {}
+    first_line = doc.sections[0].start_line if doc.sections else 1
+    if doc.title:
+        found.setdefault(doc.title, f"{doc.path}:{first_line} · title")
+    if doc.summary:
+        found.setdefault(doc.summary, f"{doc.path}:{first_line} · summary")
+    for section in doc.sections:
+        lines = (f"{section.start_line}" if section.start_line == section.end_line
+                 else f"{section.start_line}-{section.end_line}")
+        where = f"{doc.path}:{lines}" + (f" · {section.context}" if section.context else "")
+        for message in messages(section.note):
+            found.setdefault(message, where)
+    return list(found.items())
+
+
+# --- following the code ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class UpdateReport:
+    """What one extraction changed in one source file's catalogs."""
+
+    source: PurePosixPath
+    added: list[str] = field(default_factory=list)  # new English messages
+    removed: list[str] = field(default_factory=list)  # English messages that left the code
+    fuzzy: dict[str, list[str]] = field(default_factory=dict)  # lang → new strings given a suggestion
+    obsolete: dict[str, list[str]] = field(default_factory=dict)  # lang → translations moved to obsolete
+    restored: dict[str, list[str]] = field(default_factory=dict)  # lang → obsolete translations back in use
+    reused: dict[str, list[str]] = field(default_factory=dict)  # lang → filled from another file's translation
+    pruned: dict[str, int] = field(default_factory=dict)  # lang → obsolete entries deleted by --prune
+
+    def is_empty(self) -> bool:
+        return not (self.added or self.removed or any(self.fuzzy.values()) or any(self.obsolete.values())
+                    or any(self.restored.values()) or any(self.reused.values()) or any(self.pruned.values()))
+
+
+def closest(text: str, candidates: Iterable[str], cutoff: float = FUZZY_CUTOFF) -> str | None:
+    """The candidate most similar to `text` (difflib ratio ≥ cutoff), ties broken by order."""
+    best, best_score = None, cutoff
+    for candidate in candidates:
+        matcher = difflib.SequenceMatcher(None, text, candidate, autojunk=False)
+        if matcher.real_quick_ratio() < best_score or matcher.quick_ratio() < best_score:
+            continue
+        score = matcher.ratio()
+        if score > best_score or (score == best_score and best is None):
+            best, best_score = candidate, score
+    return best
+
+
+def update_catalog(catalog: Catalog, keys: list[str], prune: bool = False,
+                   memory: dict[str, str] | None = None) -> tuple[list[str], list[str], list[str], list[str], int]:
+    """Make a translated catalog follow the English `keys`; never lose a translation.
+
+    Returns (new fuzzy suggestions, translations made obsolete, obsolete translations restored, entries filled
+    from `memory` (reviewed translations of the same English in other files), number pruned).
+    """
+    wanted = set(keys)
+    made_obsolete = []
+    for key, value in catalog.entries.items():
+        if key not in wanted and value:
+            if catalog.obsolete.get(key) != value:
+                made_obsolete.append(key)
+            catalog.obsolete[key] = value
+    entries = {key: catalog.entries.get(key, "") for key in keys}
+    restored, reused = [], []
+    for key in keys:
+        if entries[key]:
+            continue
+        if key in catalog.obsolete:  # the English came back: so does its translation
+            entries[key] = catalog.obsolete.pop(key)
+            restored.append(key)
+        elif memory and memory.get(key):
+            entries[key] = memory[key]
+            reused.append(key)
+    for key in restored:
+        catalog.obsolete.pop(key, None)
+    catalog.entries = entries
+    pruned = 0
+    if prune:
+        pruned = len(catalog.obsolete)
+        catalog.obsolete = {}
+    suggested = []
+    pool = list(catalog.obsolete)
+    for key in keys:
+        if entries[key] or key in catalog.fuzzy:
+            continue
+        match = closest(key, pool)
+        if match is not None:
+            catalog.fuzzy[key] = {"previous": match, "suggestion": catalog.obsolete[match]}
+            suggested.append(key)
+    catalog.normalise()
+    return suggested, made_obsolete, restored, reused, pruned
+
+
+def english_catalog(doc: Document) -> dict[str, str]:
+    return dict(document_messages(doc))
+
+
+def translation_memory(lang: str, root: Path = TRANSLATIONS) -> dict[str, str]:
+    """Reviewed translations of one language across every catalog: English → translation."""
+    memory: dict[str, str] = {}
+    folder = Path(root) / lang
+    if not folder.is_dir():
+        return memory
+    for path in sorted(folder.rglob("*.json")):
+        if is_state_file(path):
+            continue
+        catalog = Catalog.load(lang, source_of(path, lang, root), root)
+        for key, value in catalog.entries.items():
+            if value and catalog.state(key) == "translated":
+                memory.setdefault(key, value)
+    return memory
+
+
+def update_all(documents: list[Document], languages: Iterable[str] = TARGET_LANGUAGES, prune: bool = False,
+               root: Path = TRANSLATIONS) -> tuple[list[UpdateReport], list[Path]]:
+    """Bring every catalog in line with the documents.
+
+    Returns one report per document and the catalogs whose source file is gone (deleted with `prune`, else kept).
+    """
+    languages = list(languages)
+    memories = {lang: translation_memory(lang, root) for lang in languages}
+    reports = []
+    for doc in documents:
+        report = UpdateReport(doc.path)
+        template = english_catalog(doc)
+        english_path = catalog_path(SOURCE_LANGUAGE, doc.path, root)
+        old = read_string_map(english_path)
+        report.added = sorted(set(template) - set(old))
+        report.removed = sorted(set(old) - set(template))
+        write_atomic(english_path, dumps(template))
+        keys = list(template)
+        for lang in languages:
+            catalog = Catalog.load(lang, doc.path, root)
+            suggested, obsolete, restored, reused, pruned = update_catalog(catalog, keys, prune, memories[lang])
+            report.fuzzy[lang], report.obsolete[lang] = suggested, obsolete
+            report.restored[lang], report.reused[lang], report.pruned[lang] = restored, reused, pruned
+            catalog.save()
+        reports.append(report)
+    orphans = orphan_catalogs({doc.path for doc in documents}, [SOURCE_LANGUAGE, *languages], root)
+    if prune:
+        for path in orphans:
+            path.unlink()
+    return reports, orphans
+
+
+def all_catalogs(lang: str, root: Path = TRANSLATIONS) -> list[Path]:
+    """Every catalog (not sidecar) of a language, sorted."""
+    folder = Path(root) / lang
+    if not folder.is_dir():
+        return []
+    return sorted(path for path in folder.rglob("*.json") if not is_state_file(path))
+
+
+def orphan_catalogs(sources: set[PurePosixPath], languages: Iterable[str], root: Path = TRANSLATIONS) -> list[Path]:
+    """Catalogs and sidecars whose source file no longer exists."""
+    orphans = []
+    for lang in languages:
+        folder = Path(root) / lang
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*.json")):
+            if source_of(path, lang, root) not in sources:
+                orphans.append(path)
+    return orphans
