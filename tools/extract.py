@@ -28,6 +28,7 @@ import inspect
 import io
 import itertools
 import tokenize
+import warnings
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -292,7 +293,9 @@ def _comment_lines(text: str, origin: Path) -> dict[int, str]:
 
 def _python_document(text: str, relative: PurePosixPath, origin: Path) -> Document:
     try:
-        tree = ast.parse(text, filename=str(origin))
+        with warnings.catch_warnings():  # invalid escapes in non-raw strings are the linter's business
+            warnings.simplefilter("ignore")
+            tree = ast.parse(text, filename=str(origin))
     except SyntaxError as error:
         raise UserError(f"{origin}:{error.lineno}:{error.offset}: syntax error: {error.msg}") from None
     scopes = _Scopes()

@@ -25,11 +25,12 @@ def _per_language(values: dict[str, list[str]] | dict[str, int]) -> str:
 
 def describe(report: catalogs.UpdateReport) -> str:
     """One line for one file: `ppo/gae.py: 2 added, 1 removed; fuzzy ja 1, zh 1; obsolete ja 1`."""
-    parts = []
+    counts = []
     if report.added:
-        parts.append(f"{len(report.added)} added")
+        counts.append(f"{len(report.added)} added")
     if report.removed:
-        parts.append(f"{len(report.removed)} removed")
+        counts.append(f"{len(report.removed)} removed")
+    parts = [", ".join(counts)] if counts else []
     for label, values in (("changed (fuzzy)", report.fuzzy), ("obsolete", report.obsolete),
                           ("restored", report.restored), ("reused", report.reused), ("pruned", report.pruned)):
         text = _per_language(values)

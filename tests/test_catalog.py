@@ -1,0 +1,150 @@
+"""Catalogs follow the code without losing a translator's work."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+from pathlib import Path, PurePosixPath
+
+import pytest
+
+from tools import extract_cmd
+from tools.catalog import Catalog, Translation, catalog_path, load_translations, read_string_map
+from tools.errors import UserError
+
+FIXTURES = Path(__file__).parent / "fixtures" / "catalogs" / "src"
+GAE = PurePosixPath("toy/gae.py")
+INTRO = "This is a toy version of [GAE](https://arxiv.org/abs/1506.02438), with $\\gamma$ and $\\lambda$."
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> tuple[Path, Path]:
+    source = tmp_path / "src"
+    shutil.copytree(FIXTURES, source)
+    return source, tmp_path / "translations"
+
+
+def extract(project: tuple[Path, Path], prune: bool = False) -> None:
+    source, translations = project
+    extract_cmd.run(argparse.Namespace(prune=prune, source_root=source, translations=translations))
+
+
+def edit_json(path: Path, change) -> None:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_catalog_files_are_sorted_readable_json_and_extraction_is_byte_stable(project, capsys) -> None:
+    extract(project)
+    translations = project[1]
+    english = catalog_path("en", GAE, translations).read_text(encoding="utf-8")
+    japanese = catalog_path("ja", GAE, translations).read_text(encoding="utf-8")
+    data = json.loads(english)
+    assert list(data) == sorted(data)
+    assert data[INTRO] == "toy/gae.py:1-16 · module docstring"
+    assert english.endswith("}\n") and '\n  "' in english and "\\u" not in english
+    assert json.loads(japanese) == dict.fromkeys(data, "")
+    assert sorted(snapshot(translations)) == [f"{lang}/toy/{name}.json" for lang in ("en", "ja", "zh")
+                                              for name in ("gae.py", "readme.md")]
+    assert "toy/gae.py: 15 added" in capsys.readouterr().out
+    before = snapshot(translations)
+    extract(project)
+    assert snapshot(translations) == before
+    assert "0 added, 0 changed (fuzzy), 0 obsolete" in capsys.readouterr().out
+
+
+def test_extract_edit_extract_keeps_the_translation(project) -> None:
+    extract(project)
+    path = catalog_path("ja", GAE, project[1])
+    edit_json(path, lambda data: data.update({"Advantages table": "アドバンテージの表"}))
+    extract(project)
+    assert read_string_map(path)["Advantages table"] == "アドバンテージの表"
+    assert load_translations("ja", GAE, project[1]) == {"Advantages table": Translation("アドバンテージの表", False)}
+
+
+def test_changed_source_keeps_obsolete_translation_and_offers_it_as_fuzzy_suggestion(project, capsys) -> None:
+    extract(project)
+    path = catalog_path("ja", GAE, project[1])
+    edit_json(path, lambda data: data.update({INTRO: "GAE の簡易版です。"}))
+    module = project[0] / "toy" / "gae.py"
+    original = module.read_text(encoding="utf-8")
+    module.write_text(original.replace("This is a toy version", "This is a small toy version"), encoding="utf-8")
+    capsys.readouterr()
+    extract(project)
+    output = capsys.readouterr().out
+    assert "toy/gae.py: 1 added, 1 removed; changed (fuzzy): ja 1; obsolete: ja 1\n" in output
+    new = INTRO.replace("This is a toy version", "This is a small toy version")
+    catalog = Catalog.load("ja", GAE, project[1])
+    assert catalog.entries[new] == "" and INTRO not in catalog.entries
+    assert catalog.obsolete == {INTRO: "GAE の簡易版です。"}
+    assert catalog.fuzzy == {new: {"previous": INTRO, "suggestion": "GAE の簡易版です。"}}
+    assert catalog.state(new) == "fuzzy"
+    assert new not in load_translations("ja", GAE, project[1])  # a suggestion is not published
+    # Accepting the suggestion (writing it as the value) clears the fuzzy state on the next extraction.
+    edit_json(path, lambda data: data.update({new: "GAE の小さな簡易版です。"}))
+    extract(project)
+    catalog = Catalog.load("ja", GAE, project[1])
+    assert catalog.state(new) == "translated" and not catalog.fuzzy
+    assert catalog.obsolete == {INTRO: "GAE の簡易版です。"}  # kept until --prune
+    # Reverting the code brings the old translation back.
+    module.write_text(original, encoding="utf-8")
+    extract(project)
+    catalog = Catalog.load("ja", GAE, project[1])
+    assert catalog.entries[INTRO] == "GAE の簡易版です。"
+    assert catalog.obsolete == {new: "GAE の小さな簡易版です。"}
+    extract(project, prune=True)
+    assert not Catalog.load("ja", GAE, project[1]).obsolete
+    assert not catalog.state_path.exists()
+
+
+def test_machine_state_is_derived_from_the_machine_text(project) -> None:
+    extract(project)
+    catalog = Catalog.load("zh", GAE, project[1])
+    catalog.entries["Advantages table"] = "优势表"
+    catalog.machine["Advantages table"] = "优势表"
+    catalog.save()
+    assert json.loads(catalog.state_path.read_text(encoding="utf-8")) == {"machine": {"Advantages table": "优势表"}}
+    assert load_translations("zh", GAE, project[1])["Advantages table"] == Translation("优势表", True)
+    assert Catalog.load("zh", GAE, project[1]).state("Advantages table") == "machine"
+    edit_json(catalog.path, lambda data: data.update({"Advantages table": "优势值表"}))
+    assert Catalog.load("zh", GAE, project[1]).state("Advantages table") == "translated"
+    extract(project)
+    assert not catalog.state_path.exists()  # the stale machine mark is dropped
+
+
+def test_same_english_in_another_file_reuses_a_reviewed_translation(project) -> None:
+    extract(project)
+    (project[0] / "toy" / "other.py").write_text("# Advantages table\nx = 1\n", encoding="utf-8")
+    edit_json(catalog_path("ja", GAE, project[1]), lambda data: data.update({"Advantages table": "アドバンテージ表"}))
+    extract(project)
+    assert read_string_map(catalog_path("ja", "toy/other.py", project[1]))["Advantages table"] == "アドバンテージ表"
+
+
+def test_catalogs_of_a_removed_source_are_kept_until_prune(project, capsys) -> None:
+    extract(project)
+    (project[0] / "toy" / "readme.md").unlink()
+    capsys.readouterr()
+    extract(project)
+    assert "ja/toy/readme.md.json: kept" in capsys.readouterr().out
+    assert catalog_path("ja", "toy/readme.md", project[1]).exists()
+    extract(project, prune=True)
+    assert not catalog_path("ja", "toy/readme.md", project[1]).exists()
+    assert not catalog_path("en", "toy/readme.md", project[1]).exists()
+
+
+def test_missing_catalog_loads_empty_and_invalid_json_names_line_and_column(tmp_path: Path) -> None:
+    assert load_translations("ja", "nothing.py", tmp_path) == {}
+    path = catalog_path("ja", "bad.py", tmp_path)
+    path.parent.mkdir(parents=True)
+    path.write_text('{\n  "a": "b",\n  "c" "d"\n}\n', encoding="utf-8")
+    with pytest.raises(UserError, match=r"bad\.py\.json:3:7: invalid JSON"):
+        load_translations("ja", "bad.py", tmp_path)
+    path.write_text('{"a": 1}', encoding="utf-8")
+    with pytest.raises(UserError, match="entry 'a': value must be a string"):
+        load_translations("ja", "bad.py", tmp_path)
