@@ -1,0 +1,445 @@
+"""`python -m tools check [FILE ...]`: validate catalogs, ours or labml's, and name every fault.
+
+Each problem is one line, `FILE: "KEY": FAULT` (or `FILE:LINE:COLUMN: ...` for JSON syntax), and any problem makes
+the exit status 1. With no files, every catalog and sidecar under `translations/` is checked, and each is compared
+with what extraction finds in `reference_impl/` now.
+
+A translation must keep exactly, as a multiset, the maths, code, link and image URLs and placeholders of its English
+(`tools.protect.scan` finds them), keep a heading's level, and keep the HTML tags of the English, balanced and
+correctly nested (no link inside a link, no closing tag moved across another). A link whose text is a name such as
+`PyTorch` must keep it whole: "P <a href=...>yTorch</a>" is the split link machine translation left in labml's
+catalogs. Contributed text must not carry anything unsafe: `<script>`, `<iframe>`, `<style>` (and similar embeds),
+event-handler attributes (`onclick=`), `javascript:`/`vbscript:`/`data:text/html` URLs.
+
+Our catalogs must also be in the canonical format (sorted keys, two-space indent, UTF-8, final newline), have no
+duplicate keys, and hold only keys that are in the source (stale keys mean: run `python -m tools extract`).
+
+labml's `translate_cache` files are recognised by their rendered-HTML keys and `_^_N_^_` placeholders; they get the
+translation checks, not the format and source checks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections import Counter
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path, PurePosixPath
+
+from tools import catalog as catalogs
+from tools.errors import UserError
+from tools.paths import SOURCE_ROOT, TRANSLATIONS
+from tools.protect import LABML_PLACEHOLDER_RE, PLACEHOLDER_RE, scan
+
+VOID_TAGS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+                       "track", "wbr"})
+UNSAFE_TAGS = frozenset({"script", "iframe", "style", "object", "embed", "frame", "frameset", "applet", "base",
+                         "form", "meta", "link"})
+UNSAFE_SCHEMES = ("javascript:", "vbscript:", "data:text/html")
+URL_ATTRIBUTES = ("href", "src", "action", "formaction", "xlink:href", "poster")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One fault in one file, for one key when it concerns an entry."""
+
+    path: str
+    key: str | None
+    fault: str
+
+    def __str__(self) -> str:
+        if self.key is None:
+            return f"{self.path}: {self.fault}"
+        return f"{self.path}: {short(self.key)}: {self.fault}"
+
+
+def short(text: str, limit: int = 60) -> str:
+    """A key as it appears in messages: quoted, on one line, cut at `limit` characters."""
+    flat = text.replace("\n", "\\n")
+    return json.dumps(flat[:limit] + ("…" if len(flat) > limit else ""), ensure_ascii=False).replace("\\\\n", "\\n")
+
+
+# --- HTML structure ------------------------------------------------------------------------------------------
+
+
+class _Structure(HTMLParser):
+    """Tags, nesting faults, links and unsafe content of a piece of HTML (or of Markdown's inline HTML)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: Counter[str] = Counter()
+        self.faults: list[str] = []
+        self.unsafe: list[str] = []
+        self.urls: list[str] = []
+        self.links: list[tuple[str, str]] = []  # (href, text)
+        self._stack: list[str] = []
+        self._link_text: list[list[str]] = []
+        self._hrefs: list[str] = []
+
+    def _attributes(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in UNSAFE_TAGS:
+            self.unsafe.append(f"<{tag}> is not allowed")
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.unsafe.append(f"event handler attribute {name}= is not allowed")
+            if name in URL_ATTRIBUTES and value is not None:
+                self.urls.append(value)
+                if unsafe_url(value):
+                    self.unsafe.append(f"{unsafe_url(value)} URL in {name}= is not allowed")
+            elif name == "style" and value and ("expression(" in value.lower() or "url(" in value.lower()):
+                self.unsafe.append("style= with url()/expression() is not allowed")
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags[tag] += 1
+        self._attributes(tag, attrs)
+        if tag in VOID_TAGS:
+            return
+        if tag == "a":
+            if "a" in self._stack:
+                self.faults.append("link inside a link (<a> inside <a>)")
+            self._link_text.append([])
+            self._hrefs.append(dict(attrs).get("href") or "")
+        self._stack.append(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags[tag] += 1
+        self._attributes(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in VOID_TAGS:
+            return
+        if self._stack and self._stack[-1] == tag:
+            self._close(self._stack.pop())
+        elif tag in self._stack:
+            inner = self._stack[-1]
+            self.faults.append(f"</{tag}> closes <{tag}> while <{inner}> is still open (wrongly nested tags)")
+            while self._stack and self._stack[-1] != tag:
+                self._close(self._stack.pop())
+            self._close(self._stack.pop())
+        else:
+            self.faults.append(f"</{tag}> has no opening tag")
+
+    def _close(self, tag: str) -> None:
+        if tag == "a" and self._link_text:
+            self.links.append((self._hrefs.pop(), "".join(self._link_text.pop())))
+
+    def handle_data(self, data: str) -> None:
+        for text in self._link_text:
+            text.append(data)
+
+    def finish(self) -> None:
+        self.close()
+        for tag in self._stack:
+            self.faults.append(f"<{tag}> is never closed")
+        self._stack.clear()
+
+
+def unsafe_url(url: str) -> str | None:
+    """The dangerous scheme of a URL (`javascript:` ...), ignoring case, whitespace and control characters."""
+    compact = "".join(char for char in url if char > " ").lower()
+    for scheme in UNSAFE_SCHEMES:
+        if compact.startswith(scheme):
+            return scheme.rstrip(":")
+    return None
+
+
+@dataclass
+class _Parts:
+    """What a message must preserve, and what it contains."""
+
+    maths: Counter[str]
+    code: Counter[str]
+    urls: Counter[str]
+    placeholders: Counter[str]
+    structure: _Structure
+    links: list[tuple[str, str]]  # (url, link text), Markdown and HTML
+    nested_links: int
+
+
+def _parts(text: str) -> _Parts:
+    spans = scan(text)
+    maths, code, urls, placeholders = Counter(), Counter(), Counter(), Counter()
+    html: list[str] = []
+    position = 0
+    opens: list[int] = []
+    links: list[tuple[str, str]] = []
+    nested = 0
+    for span in spans:
+        html.append(text[position : span.start])
+        position = span.end
+        if span.kind == "math":
+            maths[span.text] += 1
+        elif span.kind == "code":
+            code[span.text] += 1
+        elif span.kind in ("url", "image", "link_close"):
+            urls[span.url] += 1
+        elif span.kind == "placeholder":
+            placeholders[span.text] += 1
+        if span.kind == "tag":
+            html.append(span.text)
+        elif span.kind == "link_open":
+            if opens:
+                nested += 1
+            opens.append(span.end)
+        elif span.kind == "link_close" and opens:
+            links.append((span.url, text[opens.pop() : span.start]))
+        if span.kind in ("math", "code", "image"):
+            html.append(" ")  # keep `$a<b$` from looking like a tag
+    html.append(text[position:])
+    structure = _Structure()
+    structure.feed("".join(html))
+    structure.finish()
+    for url in structure.urls:
+        urls[url] += 1
+    for match in LABML_PLACEHOLDER_RE.finditer(text):
+        if match.group() not in placeholders:
+            placeholders[match.group()] += 1
+    links.extend(structure.links)
+    return _Parts(maths, code, urls, placeholders, structure, links, nested)
+
+
+def _difference(label: str, english: Counter[str], translated: Counter[str]) -> str | None:
+    missing = list((english - translated).elements())
+    extra = list((translated - english).elements())
+    if not missing and not extra:
+        return None
+    pieces = []
+    if missing:
+        pieces.append("missing " + ", ".join(short(item, 40) for item in missing))
+    if extra:
+        pieces.append("changed or added " + ", ".join(short(item, 40) for item in extra))
+    return f"{label} not preserved: " + "; ".join(pieces)
+
+
+def _heading_level(text: str) -> int:
+    stripped = text.lstrip()
+    level = len(stripped) - len(stripped.lstrip("#"))
+    return level if level and stripped[level : level + 1] == " " else 0
+
+
+def _is_name(text: str) -> bool:
+    """A link text that is a name or identifier (`PyTorch`, `GAE`): no space, Latin letters and digits."""
+    return bool(text) and text.isascii() and not any(char.isspace() for char in text) and any(
+        char.isalpha() for char in text)
+
+
+def translation_faults(english: str, translated: str) -> list[str]:
+    """Everything wrong with one translation of one English message (empty when it is fine)."""
+    faults: list[str] = []
+    source, target = _parts(english), _parts(translated)
+    for label, a, b in (("maths", source.maths, target.maths), ("code", source.code, target.code),
+                        ("link URLs", source.urls, target.urls),
+                        ("placeholders", source.placeholders, target.placeholders)):
+        difference = _difference(label, a, b)
+        if difference:
+            faults.append(difference)
+    ours = Counter(int(m.group(1)) for m in PLACEHOLDER_RE.finditer(translated))
+    if ours and ours != Counter(int(m.group(1)) for m in PLACEHOLDER_RE.finditer(english)):
+        faults.append("machine-translation placeholders [[N]] left in the text")
+    faults.extend(target.structure.faults)
+    if target.nested_links > source.nested_links:
+        faults.append("link inside a link")
+    tags = _difference("HTML tags", source.structure.tags, target.structure.tags)
+    if tags:
+        faults.append(tags)
+    faults.extend(target.structure.unsafe)
+    for url, _ in target.links:
+        if unsafe_url(url):
+            faults.append(f"{unsafe_url(url)} URL is not allowed")
+    for url, url_text in target.links:
+        if unsafe_url(url):
+            continue
+        originals = [text for link_url, text in source.links if link_url == url]
+        if (originals and url_text not in originals and _is_name(url_text.strip())
+                and any(_is_name(o.strip()) and url_text.strip() in o for o in originals)):
+            original = next(o for o in originals if url_text.strip() in o)
+            faults.append(f"link text {short(url_text, 30)} is a piece of {short(original, 30)}: the link was split "
+                          "(part of its text moved outside the tag)")
+    if _heading_level(english) != _heading_level(translated):
+        faults.append(f"heading level changed ({'#' * _heading_level(english) or 'none'} → "
+                      f"{'#' * _heading_level(translated) or 'none'})")
+    return faults
+
+
+# --- files -----------------------------------------------------------------------------------------------------
+
+
+def _load_pairs(path: Path, text: str, problems: list[Problem]) -> dict | None:
+    """Parse JSON, reporting syntax errors with line and column and duplicate keys (which would lose text)."""
+    duplicates: list[str] = []
+
+    def pairs_hook(pairs: list[tuple[str, object]]) -> dict:
+        seen: dict = {}
+        for key, value in pairs:
+            if key in seen:
+                duplicates.append(key)
+            seen[key] = value
+        return seen
+
+    try:
+        data = json.loads(text, object_pairs_hook=pairs_hook)
+    except json.JSONDecodeError as error:
+        problems.append(Problem(f"{path}:{error.lineno}:{error.colno}", None, f"invalid JSON: {error.msg}"))
+        return None
+    for key in duplicates:
+        problems.append(Problem(str(path), key, "duplicate key (only the last value would be kept)"))
+    if not isinstance(data, dict):
+        problems.append(Problem(str(path), None, f"must be a JSON object, found {type(data).__name__}"))
+        return None
+    return data
+
+
+def is_labml(data: dict, text: str) -> bool:
+    """labml's translate_cache: keys are rendered HTML, or hold `_^_N_^_` placeholders."""
+    if any(LABML_PLACEHOLDER_RE.search(key) for key in data):
+        return True
+    html_keys = sum(1 for key in data if key.lstrip().startswith("<") and key.rstrip().endswith(">"))
+    return bool(data) and html_keys * 2 > len(data) and "\\u" in text
+
+
+class Checker:
+    """Checks files against the catalogs root and the source they were extracted from."""
+
+    def __init__(self, translations: Path = TRANSLATIONS, source_root: Path = SOURCE_ROOT) -> None:
+        self.translations = Path(translations).resolve()
+        self.source_root = Path(source_root)
+        self._messages: dict[PurePosixPath, dict[str, str] | None] = {}
+        self.entries = 0
+
+    def source_messages(self, source: PurePosixPath) -> dict[str, str] | None:
+        """The English messages of a source file now, or None when the file does not exist."""
+        if source not in self._messages:
+            from tools.extract import extract_document
+
+            path = self.source_root / source
+            if path.is_file():
+                self._messages[source] = catalogs.english_catalog(extract_document(path, self.source_root))
+            else:
+                self._messages[source] = None
+        return self._messages[source]
+
+    def _where(self, path: Path) -> tuple[str, PurePosixPath] | None:
+        """(language, source path) for a file inside the translations folder."""
+        try:
+            relative = path.resolve().relative_to(self.translations)
+        except ValueError:
+            return None
+        if len(relative.parts) < 2:
+            return None
+        lang = relative.parts[0]
+        return lang, catalogs.source_of(path, lang, self.translations)
+
+    def check_file(self, path: Path) -> list[Problem]:
+        problems: list[Problem] = []
+        name = str(path)
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return [Problem(name, None, "no such file")]
+        except UnicodeDecodeError as error:
+            return [Problem(name, None, f"not UTF-8 ({error.reason} at byte {error.start})")]
+        data = _load_pairs(path, text, problems)
+        if data is None:
+            return problems
+        if catalogs.is_state_file(Path(path)):
+            return problems + self._check_state(path, data)
+        for key, value in data.items():
+            if not isinstance(value, str):
+                problems.append(Problem(name, key, f"value must be a string, found {type(value).__name__}"))
+        data = {key: value for key, value in data.items() if isinstance(value, str)}
+        labml = is_labml(data, text)
+        where = None if labml else self._where(Path(path))
+        if not labml and text != catalogs.dumps(data):
+            problems.append(Problem(name, None, "not in the canonical format (sorted keys, two-space indent, UTF-8, "
+                                                "final newline): run python -m tools extract to rewrite it"))
+        english_template = where is not None and where[0] == catalogs.SOURCE_LANGUAGE
+        if not english_template:
+            for key, value in data.items():
+                self.entries += 1
+                if value:
+                    problems.extend(Problem(name, key, fault) for fault in translation_faults(key, value))
+        if where is not None:
+            problems.extend(self._check_source(name, where[0], where[1], data))
+        return problems
+
+    def _check_source(self, name: str, lang: str, source: PurePosixPath, data: dict[str, str]) -> list[Problem]:
+        expected = self.source_messages(source)
+        if expected is None:
+            return [Problem(name, None, f"its source {source} does not exist in {self.source_root.name}/ "
+                                        "(python -m tools extract --prune deletes it)")]
+        problems = [Problem(name, key, "stale: not in the source (run python -m tools extract)")
+                    for key in data if key not in expected]
+        missing = [key for key in expected if key not in data]
+        if missing:
+            problems.append(Problem(name, missing[0], f"{len(missing)} message(s) of the source are missing from the "
+                                                      "catalog (run python -m tools extract)"))
+        if lang == catalogs.SOURCE_LANGUAGE:
+            changed = [key for key in expected if key in data and data[key] != expected[key]]
+            if changed:
+                problems.append(Problem(name, changed[0], "locations out of date (run python -m tools extract)"))
+        return problems
+
+    def _check_state(self, path: Path, data: dict) -> list[Problem]:
+        name = str(path)
+        problems: list[Problem] = []
+        unknown = set(data) - {"fuzzy", "machine", "obsolete"}
+        if unknown:
+            problems.append(Problem(name, None, f"unknown section(s) {sorted(unknown)}: expected fuzzy, machine, "
+                                                "obsolete"))
+        where = self._where(Path(path))
+        catalog_keys = None
+        if where is not None:
+            catalog_file = catalogs.catalog_path(where[0], where[1], self.translations)
+            if not catalog_file.exists():
+                problems.append(Problem(name, None, f"state file without its catalog {catalog_file.name}"))
+            else:
+                try:
+                    catalog_keys = set(catalogs.read_string_map(catalog_file))
+                except UserError:
+                    catalog_keys = None  # reported when the catalog itself is checked
+        for section in ("machine", "obsolete"):
+            values = data.get(section, {})
+            if not isinstance(values, dict) or not all(isinstance(v, str) for v in values.values()):
+                problems.append(Problem(name, None, f"'{section}' must map English strings to strings"))
+                continue
+            for key, value in values.items():
+                if section == "machine" and catalog_keys is not None and key not in catalog_keys:
+                    problems.append(Problem(name, key, "machine mark for a key that is not in the catalog"))
+                problems.extend(Problem(name, key, f"{section}: {fault}") for fault in translation_faults(key, value))
+        fuzzy = data.get("fuzzy", {})
+        if not isinstance(fuzzy, dict):
+            problems.append(Problem(name, None, "'fuzzy' must be an object"))
+            return problems
+        for key, value in fuzzy.items():
+            if (not isinstance(value, dict) or not isinstance(value.get("previous"), str)
+                    or not isinstance(value.get("suggestion"), str)):
+                problems.append(Problem(name, key, "fuzzy entry needs string 'previous' and 'suggestion'"))
+                continue
+            if catalog_keys is not None and key not in catalog_keys:
+                problems.append(Problem(name, key, "fuzzy suggestion for a key that is not in the catalog"))
+            unsafe = [f for f in translation_faults(value["previous"], value["suggestion"]) if "not allowed" in f]
+            problems.extend(Problem(name, key, f"fuzzy suggestion: {fault}") for fault in unsafe)
+        return problems
+
+    def repository_files(self) -> list[Path]:
+        if not self.translations.is_dir():
+            return []
+        return sorted(self.translations.rglob("*.json"))
+
+
+def run(args: argparse.Namespace) -> int:
+    """Check the named files, or every catalog of the repository; exit 1 when anything is wrong."""
+    checker = Checker(Path(getattr(args, "translations", None) or TRANSLATIONS),
+                      Path(getattr(args, "source_root", None) or SOURCE_ROOT))
+    files = [Path(name) for name in args.files] if args.files else checker.repository_files()
+    if not files:
+        print(f"check: no catalogs found in {checker.translations}")
+        return 0
+    problems: list[Problem] = []
+    for path in files:
+        problems.extend(checker.check_file(path))
+    for problem in problems:
+        print(problem)
+    print(f"check: {len(files)} file(s), {checker.entries} entries, {len(problems)} problem(s)")
+    return 1 if problems else 0
