@@ -83,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("status", help="translated / fuzzy / machine / missing per language and file")
     p.add_argument("--lang", choices=TRANSLATED_LANGUAGES, action="append", help="only these languages")
     p.add_argument("--fail-under", type=float, metavar="PCT", help="exit 1 if a language is below PCT%% translated")
+    p.add_argument("--reviewed", action="store_true", help="--fail-under counts reviewed entries only (not machine)")
     p.set_defaults(handler=_status)
 
     p = commands.add_parser("check", help="validate catalogs (ours or labml's); non-zero exit on a problem")
