@@ -1,0 +1,357 @@
+r"""
+---
+title: Atari environments for PPO
+summary: A vector of Atari games with the preprocessing of the published PPO results, true episode returns and exact replay.
+---
+
+# Atari environments
+
+The [PPO paper](https://arxiv.org/abs/1707.06347) reports Atari results with a fixed preprocessing of the games.
+We get it from ale-py's C++ vector environment, `ale_py.AtariVectorEnv`, which runs the games on
+worker threads and preprocesses the frames in C++. It is about twice as fast as gymnasium's
+`SyncVectorEnv` with the same preprocessing as Python wrappers. The preprocessing is:
+
+* up to 30 no-op actions at the start of a game, so that games do not all start in the same state;
+* every action is repeated for 4 frames, and the observation is the pixel-wise maximum of the last two of them
+  (some Atari games draw objects only on every other frame);
+* frames are converted to grayscale and resized to $84 \times 84$;
+* the last 4 frames are stacked, so the observation shows motion;
+* FIRE is pressed at the start of a game, for games that wait for it;
+* no sticky actions: the published results use deterministic games
+  (gymnasium's `ALE/...-v5` environments repeat the previous action with probability 0.25 by default);
+* losing a life ends the episode for learning, but the game goes on;
+* rewards are clipped to their sign for learning, but the reported return is the game's score.
+
+The last two points need care, and so does the end of a game. This module handles them
+in a class, `AtariGames`, that the [trainer](trainer.py) and the [evaluation](evaluate.py) use.
+"""
+
+import difflib
+from dataclasses import dataclass, field
+from typing import Any
+
+import ale_py
+import gymnasium as gym
+import numpy as np
+from ale_py import AtariVectorEnv
+
+from .config import ConfigError
+
+# Make the `ALE/...` ids known to gymnasium's registry, which we use to look up games
+gym.register_envs(ale_py)
+
+# The largest seed the emulator accepts (a signed 32-bit integer)
+MAX_SEED = 2**31 - 1
+
+
+def game_ids() -> list[str]:
+    """All Atari game ids in gymnasium's registry, such as `ALE/Breakout-v5`."""
+
+    return sorted(env_id for env_id in gym.registry if env_id.startswith("ALE/"))
+
+
+def rom_name(env_id: str) -> str:
+    r"""
+    ### From a game id to a ROM
+
+    Gymnasium names games by id, such as `ALE/Breakout-v5`, while the vector environment wants the ROM name,
+    `breakout`. The registry entry of an Atari id holds the ROM name. Only the game is taken from the id:
+    the preprocessing is the one described above, whatever the id's own defaults are.
+    An unknown id is an error that lists the closest known ids.
+    """
+
+    # Look the id up in the registry
+    spec = gym.registry.get(env_id)
+    # Only ids of ale-py's Atari environment carry a ROM name
+    if spec is None or "game" not in spec.kwargs:
+        # Up to three known ids whose game names are close to the one given, ignoring case,
+        # the `ALE/` prefix and the version
+        names = {_game_name(known): known for known in game_ids()}
+        close = [names[name] for name in difflib.get_close_matches(_game_name(env_id), names, n=3, cutoff=0.75)]
+        hint = f" Did you mean: {', '.join(close)}?" if close else " Game ids look like ALE/Breakout-v5."
+        raise ConfigError(f"unknown Atari game id {env_id!r}.{hint}")
+    return spec.kwargs["game"]
+
+
+def _game_name(env_id: str) -> str:
+    # `ALE/Breakout-v5` becomes `breakout`
+    return env_id.removeprefix("ALE/").split("-v")[0].lower()
+
+
+@dataclass
+class FinishedGame:
+    """A game that ended during a step: where, and how it went."""
+
+    env: int
+    """Index of the environment in the vector."""
+    game_return: float
+    """The game's score: the sum of the unclipped rewards over all its lives."""
+    length: int
+    """The number of agent steps the game lasted (each is 4 frames)."""
+
+
+@dataclass
+class Step:
+    """What one step of all environments returns."""
+
+    observations: np.ndarray
+    """`uint8` array `[envs, 4, 84, 84]`: the observations to act on next; for a game that ended, the first observation of the new game."""
+    rewards: np.ndarray
+    """`float32` array `[envs]`: the unclipped rewards of the step."""
+    terminated: np.ndarray
+    """`bool` array `[envs]`: the step reached a terminal state (a life was lost, or the game is over)."""
+    truncated: np.ndarray
+    """`bool` array `[envs]`: the game was stopped by the time limit."""
+    final_observations: dict[int, np.ndarray] = field(default_factory=dict)
+    """For each truncated environment, the last observation of its game, to bootstrap from."""
+    finished: list[FinishedGame] = field(default_factory=list)
+    """The games that ended in this step."""
+
+
+class AtariGames:
+    r"""
+    ## AtariGames
+
+    A vector of `num_envs` copies of one Atari game, with the preprocessing above.
+
+    ### Lives and scores
+
+    Ending the episode on a life loss helps the value function: it learns that losing a life
+    is bad without having to look ahead to the end of the game. But the game should go on, so that the
+    agent also sees the later parts of it. We ask the vector environment for `life_loss_info=True`:
+    it then reports `terminated` when a life is lost, without resetting the game. Its other option,
+    `episodic_life=True`, would reset the whole game on every life loss.
+
+    The vector environment's info carries no game score, and its reward clipping would hide it. So we keep
+    its `reward_clipping=False`, sum the raw rewards of each game here for the reported return,
+    and leave the clipping to the learner.
+
+    ### The end of a game
+
+    With its default autoreset mode, `NEXT_STEP`, the vector environment resets a finished game on the next
+    call to `step`. That call ignores the action and returns the first observation of the new game
+    with reward 0 and `terminated=False`. This transition is not an experience of the agent:
+    the action had no effect. If it entered the rollout, GAE and the losses would credit the action with an outcome it did not cause.
+
+    We avoid this transition altogether. As soon as a game ends, we reset that environment ourselves, and
+    hand the learner the first observation of the new game as the next observation. The autoreset then
+    never fires, and every transition in a rollout is a real step. (`episode_frame_number` in the info
+    lets us check that: it only decreases when a game restarts.)
+
+    ### Seeds and exact replay
+
+    Each new game is reset with its own seed, drawn from this object's random generator.
+    A game is then a pure function of its seed and of the actions taken in it: the emulator is deterministic
+    and the seed fixes the number of no-op actions at the start. We record the seed and the actions of each
+    environment's current game. The vector environment cannot save or restore its state, but
+    `restore` can rebuild it by replaying these games, which makes resuming from a checkpoint exact.
+    """
+
+    def __init__(
+        self,
+        env_id: str,
+        num_envs: int,
+        seed: int,
+        *,
+        noop_max: int = 30,
+        repeat_action_probability: float = 0.0,
+        life_loss_ends_episode: bool = True,
+        max_episode_frames: int = 108_000,
+    ):
+        # Keep what is needed to rebuild this object
+        self.env_id = env_id
+        self.num_envs = num_envs
+        self.options = {
+            "noop_max": noop_max,
+            "repeat_action_probability": repeat_action_probability,
+            "life_loss_ends_episode": life_loss_ends_episode,
+            "max_episode_frames": max_episode_frames,
+        }
+        # The vector environment, with the preprocessing described above
+        self.env = AtariVectorEnv(
+            rom_name(env_id),
+            num_envs,
+            # No-op starts, frame skip with max-pooling, $84 \times 84$ grayscale, 4 stacked frames, FIRE on reset
+            noop_max=noop_max,
+            frameskip=4,
+            maxpool=True,
+            img_height=84,
+            img_width=84,
+            grayscale=True,
+            stack_num=4,
+            use_fire_reset=True,
+            # Deterministic games, as in the published results
+            repeat_action_probability=repeat_action_probability,
+            # A life loss sets `terminated`, but the game goes on
+            life_loss_info=life_loss_ends_episode,
+            episodic_life=False,
+            # Raw rewards: we need the true score
+            reward_clipping=False,
+            # The time limit, in frames: 108,000 frames are 30 minutes of play
+            max_num_frames_per_episode=max_episode_frames,
+        )
+        # The number of actions of this game's minimal action set
+        self.num_actions = int(self.env.single_action_space.n)
+        # The generator that draws a seed for every new game
+        self.seed_generator = np.random.default_rng(seed)
+        # Per environment: the seed of its current game
+        self.game_seeds = np.zeros(num_envs, dtype=np.int64)
+        # Per environment: the actions taken in its current game, for replay
+        self.game_actions: list[bytearray] = [bytearray() for _ in range(num_envs)]
+        # Per environment: the sum of unclipped rewards of its current game
+        self.game_returns = np.zeros(num_envs, dtype=np.float64)
+        # Per environment: the number of lives after the last step, to tell a life loss from a game over
+        self.lives = np.zeros(num_envs, dtype=np.int32)
+        # Per environment: the frame number within the game, to check that no game restarted behind our back
+        self.episode_frames = np.zeros(num_envs, dtype=np.int64)
+        # The observations to act on next
+        self.observations = np.zeros((num_envs, 4, 84, 84), dtype=np.uint8)
+
+    def _new_seeds(self, count: int) -> np.ndarray:
+        # Seeds in $[0, 2^{31} - 1)$ for `count` new games
+        return self.seed_generator.integers(0, MAX_SEED, size=count, dtype=np.int64)
+
+    def _start_games(self, mask: np.ndarray, seeds: np.ndarray) -> None:
+        # Reset the environments in `mask` to new games with the given seeds;
+        # a full reset when all are selected
+        if mask.all():
+            observations, info = self.env.reset(seed=seeds)
+        else:
+            observations, info = self.env.reset(seed=seeds, options={"reset_mask": mask})
+        # Start the bookkeeping of the new games
+        self.game_seeds[mask] = seeds
+        for env in np.flatnonzero(mask):
+            self.game_actions[env] = bytearray()
+        self.game_returns[mask] = 0.0
+        # Lives and frame numbers of all environments (the others report their current ones)
+        self.lives[:] = info["lives"]
+        self.episode_frames[:] = info["episode_frame_number"]
+        # Copy: the environment may reuse its buffers
+        self.observations = np.array(observations, copy=True)
+
+    def reset(self) -> np.ndarray:
+        """Start a new game in every environment and return the first observations."""
+
+        # New seeds for all environments
+        self._start_games(np.ones(self.num_envs, dtype=bool), self._new_seeds(self.num_envs))
+        return self.observations
+
+    def step(self, actions: np.ndarray) -> Step:
+        """Take one action in every environment; start a new game wherever one ended."""
+
+        # The vector environment wants integer actions
+        actions = np.asarray(actions, dtype=np.int64)
+        observations, rewards, terminated, truncated, info = self.env.step(actions)
+        # Record the actions for replay
+        for env, action in enumerate(actions):
+            self.game_actions[env].append(int(action))
+        # Sum the unclipped rewards of each game for the reported return
+        rewards = rewards.astype(np.float32)
+        self.game_returns += rewards
+
+        # Every step advances the game's frame number; if it went back, the environment restarted
+        # a game by itself and the transition we just got is not a real step
+        frames = info["episode_frame_number"].astype(np.int64)
+        if np.any(frames <= self.episode_frames):
+            raise RuntimeError("the vector environment restarted a game on its own; the step is not a real transition")
+        self.episode_frames[:] = frames
+
+        # A life was lost if the lives decreased and some are left; the last life lost ends the game
+        lives = info["lives"]
+        life_lost = (lives < self.lives) & (lives > 0)
+        self.lives[:] = lives
+        # The game is over if it terminated for another reason than a life loss, or hit the time limit
+        game_over = (terminated & ~life_lost) | truncated
+
+        result = Step(
+            observations=np.array(observations, copy=True),
+            rewards=rewards,
+            terminated=terminated.copy(),
+            truncated=truncated.copy(),
+        )
+        if game_over.any():
+            for env in np.flatnonzero(game_over):
+                # Report the finished game
+                result.finished.append(
+                    FinishedGame(int(env), float(self.game_returns[env]), len(self.game_actions[env]))
+                )
+                # Keep the last observation of a truncated game, to bootstrap its value
+                if truncated[env]:
+                    result.final_observations[int(env)] = result.observations[env].copy()
+            # Start new games right away, so that the autoreset transition never happens
+            self._start_games(game_over, self._new_seeds(int(game_over.sum())))
+            result.observations = self.observations
+        else:
+            self.observations = result.observations
+        return result
+
+    def state_dict(self) -> dict[str, Any]:
+        """Everything needed to rebuild this object exactly, as plain Python values and NumPy arrays."""
+
+        return {
+            "env_id": self.env_id,
+            "num_envs": self.num_envs,
+            "options": dict(self.options),
+            "seed_generator": self.seed_generator.bit_generator.state,
+            "game_seeds": self.game_seeds.tolist(),
+            "game_actions": [bytes(actions) for actions in self.game_actions],
+            "game_returns": self.game_returns.tolist(),
+            "observations": self.observations.copy(),
+        }
+
+    @classmethod
+    def restore(cls, state: dict[str, Any]) -> "AtariGames":
+        r"""
+        ### Restore
+
+        Rebuild the environments from a `state_dict` by replaying each environment's current game:
+        reset it with the game's seed, then take the recorded actions.
+
+        The environments step together, so the replays are aligned at their ends: the game with the most
+        recorded actions starts first, and a shorter one starts later, with a seeded reset of that environment
+        only. Before its start, an environment takes no-op actions that do not matter, because the reset
+        discards them. Replaying costs as many steps as the longest current game; a game is at most
+        27,000 steps (the time limit), and usually far fewer.
+
+        Finally we check that the replay reproduced the saved observations exactly.
+        """
+
+        # A new vector environment with the same settings
+        games = cls(state["env_id"], state["num_envs"], seed=0, **state["options"])
+        seeds = np.asarray(state["game_seeds"], dtype=np.int64)
+        histories = [np.frombuffer(actions, dtype=np.uint8) for actions in state["game_actions"]]
+        lengths = np.array([len(actions) for actions in histories])
+        # The number of replay steps $T$ is the length of the longest game
+        total = int(lengths.max())
+        # Environment $i$ starts its game at replay step $T - L_i$
+        starts = total - lengths
+        # All environments start from a seeded reset; those with $T - L_i = 0$ play from here
+        games._start_games(np.ones(games.num_envs, dtype=bool), seeds)
+        for t in range(total):
+            # Start the games that begin at this step (the others keep their state)
+            beginning = starts == t
+            if t > 0 and beginning.any():
+                games._start_games(beginning, seeds[beginning])
+            # The recorded action of every game that has started; no-op for the others
+            actions = np.zeros(games.num_envs, dtype=np.int64)
+            for env in np.flatnonzero(starts <= t):
+                actions[env] = histories[env][t - starts[env]]
+            observations, _, _, _, info = games.env.step(actions)
+            # Frame numbers and lives continue from the replayed games
+            games.episode_frames[:] = info["episode_frame_number"]
+            games.lives[:] = info["lives"]
+            games.observations = np.array(observations, copy=True)
+
+        # The replay must reproduce what the saved run saw
+        if not np.array_equal(games.observations, state["observations"]):
+            raise RuntimeError("replaying the saved games did not reproduce the saved observations")
+        # Continue the bookkeeping where the saved run stopped
+        games.game_actions = [bytearray(actions) for actions in state["game_actions"]]
+        games.game_returns = np.asarray(state["game_returns"], dtype=np.float64)
+        games.seed_generator.bit_generator.state = state["seed_generator"]
+        return games
+
+    def close(self) -> None:
+        """Stop the environment's worker threads."""
+
+        self.env.close()

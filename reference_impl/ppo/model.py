@@ -1,0 +1,95 @@
+r"""
+---
+title: PPO actor-critic model for Atari
+summary: The Nature DQN convolutional network with a policy head and a value head, annotated.
+---
+
+# Actor-critic model for Atari
+
+The model maps a stack of four $84 \times 84$ grayscale frames (from the [Atari environment](atari.py))
+to two outputs:
+
+* the policy $\pi_\theta(a|s)$, a categorical distribution over the game's actions, given by its logits;
+* the value $V_\theta(s)$, the expected discounted return from this observation.
+
+Both heads share one convolutional trunk, the network of the
+[Nature DQN paper](https://www.nature.com/articles/nature14236) that the
+[PPO paper](https://arxiv.org/abs/1707.06347) also used for Atari.
+Sharing the trunk is why PPO optimizes one combined loss (see the [trainer](trainer.py)):
+the policy and the value function train the same features.
+"""
+
+import math
+
+import torch
+from torch import nn
+
+
+def orthogonal_init(layer: nn.Module, gain: float) -> nn.Module:
+    r"""
+    ### Orthogonal initialization
+
+    Initialize the weights of `layer` with a random orthogonal matrix scaled by `gain`, and its bias with zero.
+    An orthogonal matrix preserves the norm of its input, so activations neither explode nor vanish through the
+    layers at the start of training. The gains follow the baselines implementation of PPO.
+    """
+
+    # Random orthogonal weights, scaled by `gain`
+    nn.init.orthogonal_(layer.weight, gain)
+    # Zero biases
+    nn.init.zeros_(layer.bias)
+    return layer
+
+
+class ActorCritic(nn.Module):
+    r"""
+    ## The network
+
+    `num_actions` is the size of the game's action set, so the same model works for every game.
+    """
+
+    def __init__(self, num_actions: int, frame_stack: int = 4):
+        super().__init__()
+
+        # $\sqrt{2}$ is the gain for layers followed by a ReLU
+        relu_gain = math.sqrt(2)
+        # The Nature DQN trunk: $4 \times 84 \times 84$ frames in, 512 features out
+        self.trunk = nn.Sequential(
+            # 32 filters of $8 \times 8$ with stride 4 give $32 \times 20 \times 20$
+            orthogonal_init(nn.Conv2d(frame_stack, 32, kernel_size=8, stride=4), relu_gain),
+            nn.ReLU(),
+            # 64 filters of $4 \times 4$ with stride 2 give $64 \times 9 \times 9$
+            orthogonal_init(nn.Conv2d(32, 64, kernel_size=4, stride=2), relu_gain),
+            nn.ReLU(),
+            # 64 filters of $3 \times 3$ with stride 1 give $64 \times 7 \times 7$
+            orthogonal_init(nn.Conv2d(64, 64, kernel_size=3, stride=1), relu_gain),
+            nn.ReLU(),
+            # Flatten to $64 \cdot 7 \cdot 7 = 3136$ features
+            nn.Flatten(),
+            # A fully connected layer of 512 units
+            orthogonal_init(nn.Linear(64 * 7 * 7, 512), relu_gain),
+            nn.ReLU(),
+        )
+        # The policy head gives one logit per action. The small gain $0.01$ makes all logits
+        # nearly equal at the start, so the first policy is close to uniform and explores.
+        self.policy_head = orthogonal_init(nn.Linear(512, num_actions), 0.01)
+        # The value head gives $V_\theta(s)$; gain $1$
+        self.value_head = orthogonal_init(nn.Linear(512, 1), 1.0)
+
+    def forward(self, observations: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        r"""
+        ### Forward pass
+
+        `observations` are `uint8` frames of shape `[batch, 4, 84, 84]`.
+        Returns the policy logits, `[batch, num_actions]`, and the values $V_\theta(s)$, `[batch]`.
+        """
+
+        # Scale the pixels from $[0, 255]$ to $[0, 1]$
+        x = observations.float() / 255.0
+        # The shared features
+        features = self.trunk(x)
+        # Logits of $\pi_\theta(a|s)$
+        logits = self.policy_head(features)
+        # $V_\theta(s)$, without the trailing dimension of size 1
+        values = self.value_head(features).squeeze(-1)
+        return logits, values

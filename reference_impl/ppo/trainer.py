@@ -1,0 +1,530 @@
+r"""
+---
+title: PPO trainer for Atari
+summary: The PPO training loop (rollout, GAE, update epochs, logging) with checkpoints and exact resume, annotated.
+---
+
+# PPO trainer
+
+This module puts the pieces together into the training loop of
+[Proximal Policy Optimization](https://arxiv.org/abs/1707.06347). Each update has three stages:
+
+1. **Rollout.** Play `num_steps` steps in each of `num_envs` [Atari games](atari.py) with the current policy,
+   and store the observations, actions, log-probabilities, values, rewards and episode ends.
+2. **Advantages.** Compute the advantages with [GAE](gae.py) and the return targets for the value function.
+3. **Optimization.** For `num_epochs` epochs, shuffle the samples into `num_minibatches` minibatches and take one
+   gradient step on each, on the combined [loss](losses.py) of the [model](model.py).
+
+The loop also logs the metrics that tell whether training works, writes checkpoints,
+resumes from them exactly, and stops cleanly on Ctrl-C. All settings come from the [configuration](config.py).
+"""
+
+import csv
+import dataclasses
+import json
+import math
+import os
+import signal
+import tempfile
+import time
+from collections import deque
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from torch import nn
+from torch.utils.tensorboard import SummaryWriter
+from tqdm import tqdm
+
+from .atari import AtariGames, rom_name
+from .config import Config, ConfigError
+from .gae import generalized_advantage_estimation
+from .losses import clipped_policy_loss, clipped_value_loss, explained_variance, normalize_advantages
+from .model import ActorCritic
+
+# The columns of `metrics.csv`, one row per update
+METRICS = [
+    "update",
+    "global_step",
+    "episodic_return",
+    "episodic_length",
+    "games",
+    "policy_loss",
+    "value_loss",
+    "entropy",
+    "approx_kl",
+    "clip_fraction",
+    "explained_variance",
+    "learning_rate",
+    "steps_per_second",
+]
+
+# Marks a file as a checkpoint of this trainer, and its layout version
+CHECKPOINT_FORMAT = "annotated-ppo/checkpoint"
+CHECKPOINT_VERSION = 1
+
+# Settings that may differ from the checkpoint's when resuming; the others define the run
+RESUME_OVERRIDES = {"total_steps", "out", "checkpoint_every", "return_window", "device", "torch_threads", "progress"}
+
+
+def select_device(name: str) -> torch.device:
+    """The torch device for `name`; `auto` picks CUDA when it is available, otherwise the CPU."""
+
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    try:
+        device = torch.device(name)
+    except RuntimeError as error:
+        raise ConfigError(f"--device: unknown device {name!r}") from error
+    if device.type == "cuda" and not torch.cuda.is_available():
+        raise ConfigError(f"--device {name}: CUDA is not available on this machine")
+    return device
+
+
+def load_checkpoint(path: str | os.PathLike) -> dict[str, Any]:
+    """Read a checkpoint written by `Trainer.save_checkpoint`; a missing, corrupt or foreign file is a `ConfigError`."""
+
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"{path}: no such checkpoint file")
+    # `weights_only=True` loads tensors and plain Python values only, never arbitrary objects
+    try:
+        checkpoint = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as error:
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise ConfigError(f"{path}: not a readable checkpoint ({reason})") from error
+    if not isinstance(checkpoint, dict) or checkpoint.get("format") != CHECKPOINT_FORMAT:
+        raise ConfigError(f"{path}: not a checkpoint of this PPO trainer")
+    if checkpoint.get("version") != CHECKPOINT_VERSION:
+        raise ConfigError(f"{path}: checkpoint version {checkpoint.get('version')} is not supported")
+    return checkpoint
+
+
+def config_for_resume(checkpoint: dict[str, Any], path: str | os.PathLike, overrides: dict[str, Any]) -> Config:
+    """The checkpoint's configuration with the allowed `overrides`; a different game or setting is an error."""
+
+    config = Config(**checkpoint["config"])
+    # A checkpoint of another game has another action set and another experience
+    requested_env = overrides.get("env_id", config.env_id)
+    if requested_env != config.env_id:
+        raise ConfigError(f"{path} is a checkpoint for {config.env_id}, not for {requested_env}")
+    # Other settings that define the run cannot change without breaking the exact continuation
+    for name, value in overrides.items():
+        if name != "env_id" and name not in RESUME_OVERRIDES and value != getattr(config, name):
+            raise ConfigError(
+                f"--{name.replace('_', '-')} cannot change when resuming ({path} has {getattr(config, name)!r})"
+            )
+    return dataclasses.replace(config, **{k: v for k, v in overrides.items() if k in RESUME_OVERRIDES})
+
+
+def atomic_write(path: Path, write: Any) -> None:
+    """Call `write(file_object)` on a temporary file next to `path`, then rename it over `path`."""
+
+    # The temporary file is in the same folder, so the rename is atomic
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(descriptor, "wb") as file:
+            write(file)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+class Trainer:
+    r"""
+    ## The trainer
+
+    Create it with a `Config` (a new run) or with a checkpoint (a resumed run); `train` runs the loop.
+    All checks of the user's input happen here, before any environment is created or any file is written.
+    """
+
+    def __init__(self, config: Config, checkpoint: dict[str, Any] | None = None):
+        # Check the settings and the game id before any work starts
+        config.validate()
+        rom_name(config.env_id)
+        self.config = config
+        self.device = select_device(config.device)
+        if config.torch_threads:
+            torch.set_num_threads(config.torch_threads)
+
+        # Seed the global generator, which initializes the model
+        torch.manual_seed(config.seed)
+        # A separate generator samples the actions and shuffles the minibatches;
+        # its state goes into checkpoints
+        self.generator = torch.Generator().manual_seed(config.seed)
+
+        if checkpoint is None:
+            # A new run: fresh games, with the game seeds drawn from the run's seed
+            self.games = AtariGames(
+                config.env_id,
+                config.num_envs,
+                seed=config.seed,
+                noop_max=config.noop_max,
+                repeat_action_probability=config.repeat_action_probability,
+                life_loss_ends_episode=config.life_loss_ends_episode,
+                max_episode_frames=config.max_episode_frames,
+            )
+            self.observations = self.games.reset()
+        else:
+            # A resumed run: replay the games of the checkpoint
+            games_state = dict(checkpoint["games"])
+            games_state["observations"] = games_state["observations"].numpy()
+            self.games = AtariGames.restore(games_state)
+            self.observations = self.games.observations
+
+        # The model, with one policy output per action of this game
+        self.model = ActorCritic(self.games.num_actions).to(self.device)
+        # Adam, with the $\epsilon$ of the baselines implementation
+        self.optimizer = torch.optim.Adam(self.model.parameters(), lr=config.learning_rate, eps=config.adam_eps)
+
+        # Where the run is: the number of finished updates and of environment steps taken
+        self.update = 0
+        self.global_step = 0
+        # The returns of the most recent games, for the progress bar
+        self.recent_returns: deque[float] = deque(maxlen=config.return_window)
+
+        if checkpoint is not None:
+            # Continue exactly where the checkpoint stopped
+            self.model.load_state_dict(checkpoint["model"])
+            self.optimizer.load_state_dict(checkpoint["optimizer"])
+            self.generator.set_state(checkpoint["generator"])
+            self.update = checkpoint["update"]
+            self.global_step = checkpoint["global_step"]
+            self.recent_returns.extend(checkpoint["recent_returns"])
+
+        # Set when Ctrl-C was pressed: stop after the current update
+        self.stop_requested = False
+        self.out = Path(config.out)
+
+    @classmethod
+    def from_checkpoint(cls, path: str | os.PathLike, overrides: dict[str, Any] | None = None) -> "Trainer":
+        """Resume the run saved in the checkpoint at `path`; `overrides` are settings given on the command line."""
+
+        checkpoint = load_checkpoint(path)
+        config = config_for_resume(checkpoint, path, overrides or {})
+        return cls(config, checkpoint)
+
+    def sample_actions(self, observations: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        r"""
+        ### Acting
+
+        Sample $a_t \sim \pi_\theta(\cdot|s_t)$ for a batch of observations, and return the actions,
+        their log-probabilities $\log \pi_\theta(a_t|s_t)$ and the values $V_\theta(s_t)$.
+        No gradients are needed here: the update recomputes everything it differentiates.
+        """
+
+        with torch.inference_mode():
+            logits, values = self.model(observations.to(self.device))
+            # $\log \pi_\theta(a|s_t)$ for every action $a$, on the CPU where the sampling generator lives
+            log_policy = torch.log_softmax(logits.float(), dim=-1).cpu()
+            # Sample one action per environment from $\pi_\theta(\cdot|s_t)$
+            actions = torch.multinomial(log_policy.exp(), 1, generator=self.generator).squeeze(-1)
+            # $\log \pi_\theta(a_t|s_t)$ of the sampled actions
+            log_probs = log_policy.gather(-1, actions.unsqueeze(-1)).squeeze(-1)
+        return actions, log_probs, values.float().cpu()
+
+    def values_of(self, observations: torch.Tensor) -> torch.Tensor:
+        """$V_\\theta(s)$ for a batch of observations, without gradients."""
+
+        with torch.inference_mode():
+            return self.model(observations.to(self.device))[1].float().cpu()
+
+    def rollout(self) -> dict[str, torch.Tensor]:
+        r"""
+        ### Rollout
+
+        Play `num_steps` steps in every environment and return the samples as tensors of shape
+        `[steps, envs, ...]`, ready for [GAE](gae.py).
+        """
+
+        config = self.config
+        steps, envs = config.num_steps, config.num_envs
+        # $s_t$: the observations acted on
+        observations = torch.zeros((steps, envs, 4, 84, 84), dtype=torch.uint8)
+        # $a_t$, $\log \pi_{\theta_{old}}(a_t|s_t)$ and $V_{\theta_{old}}(s_t)$
+        actions = torch.zeros((steps, envs), dtype=torch.long)
+        log_probs = torch.zeros((steps, envs))
+        values = torch.zeros((steps, envs))
+        # $r_t$, clipped to its sign
+        rewards = torch.zeros((steps, envs))
+        # $d_t$: the step reached a terminal state; $e_t$: the episode ended (terminal or truncated)
+        terminated = torch.zeros((steps, envs), dtype=torch.bool)
+        episode_ends = torch.zeros((steps, envs), dtype=torch.bool)
+        # $V(s'_t)$ where an episode was truncated: the value of its final observation
+        truncated_values: dict[tuple[int, int], float] = {}
+        # The games that ended during this rollout
+        finished = []
+
+        for t in range(steps):
+            # $s_t$
+            observations[t] = torch.from_numpy(self.observations)
+            # $a_t \sim \pi_{\theta_{old}}(\cdot|s_t)$
+            actions[t], log_probs[t], values[t] = self.sample_actions(observations[t])
+            # Take the actions in the games
+            step = self.games.step(actions[t].numpy())
+            # Clip the rewards to $\{-1, 0, +1\}$, as in the published results; the games keep the raw score
+            rewards[t] = torch.from_numpy(np.sign(step.rewards))
+            # A lost life or a game over is terminal
+            terminated[t] = torch.from_numpy(step.terminated)
+            # The episode ends there, or at the time limit
+            episode_ends[t] = torch.from_numpy(step.terminated | step.truncated)
+            # Bootstrap a truncated episode from the value of its final observation
+            for env, final_observation in step.final_observations.items():
+                truncated_values[(t, env)] = float(self.values_of(torch.from_numpy(final_observation[None]))[0])
+            finished.extend(step.finished)
+            # $s_{t+1}$
+            self.observations = step.observations
+
+        # $V(s'_t)$: the value of the next observation, $V(s_{t+1})$, and for the last step
+        # the value of the observation after the rollout
+        next_values = torch.cat([values[1:], self.values_of(torch.from_numpy(self.observations))[None]])
+        # The final observations of truncated episodes replace $s_{t+1}$, which starts a new game
+        for (t, env), value in truncated_values.items():
+            next_values[t, env] = value
+
+        return {
+            "observations": observations,
+            "actions": actions,
+            "log_probs": log_probs,
+            "values": values,
+            "rewards": rewards,
+            "terminated": terminated,
+            "episode_ends": episode_ends,
+            "next_values": next_values,
+            "finished": finished,
+        }
+
+    def optimize(self, rollout: dict[str, Any]) -> dict[str, float]:
+        r"""
+        ### Optimization
+
+        First the advantages $\hat{A}_t$ from [GAE](gae.py), and the return targets
+        $R_t = \hat{A}_t + V_{\theta_{old}}(s_t)$ for the value function.
+        Then `num_epochs` passes over the samples in random minibatches, each a gradient step on
+
+        $$\mathcal{L}(\theta) = -L^{CLIP}(\theta) + c_1 L^{VF}(\theta) - c_2 \mathbb{E}_t\big[\mathcal{H}[\pi_\theta](s_t)\big]$$
+
+        where $c_1$ is `value_coef`, $c_2$ is `entropy_coef` and $\mathcal{H}$ is the entropy of the policy.
+        The [losses](losses.py) module explains $L^{CLIP}$ and $L^{VF}$. The paper writes this as an objective to
+        maximize, $L^{CLIP} - c_1 L^{VF} + c_2 \mathcal{H}$; we minimize its negative.
+        """
+
+        config = self.config
+        # $\hat{A}_t$
+        advantages = generalized_advantage_estimation(
+            rollout["rewards"],
+            rollout["values"],
+            rollout["next_values"],
+            rollout["terminated"],
+            rollout["episode_ends"],
+            config.gamma,
+            config.gae_lambda,
+        )
+        # $R_t = \hat{A}_t + V_{\theta_{old}}(s_t)$
+        returns = advantages + rollout["values"]
+
+        # Flatten `[steps, envs]` into one batch of samples, on the training device
+        batch = {
+            "observations": rollout["observations"].flatten(0, 1),
+            "actions": rollout["actions"].flatten(),
+            "log_probs": rollout["log_probs"].flatten(),
+            "values": rollout["values"].flatten(),
+            "advantages": advantages.flatten(),
+            "returns": returns.flatten(),
+        }
+        batch = {name: tensor.to(self.device) for name, tensor in batch.items()}
+
+        # Sums of the diagnostics over all minibatches
+        totals = {"policy_loss": 0.0, "value_loss": 0.0, "entropy": 0.0, "approx_kl": 0.0, "clip_fraction": 0.0}
+        num_minibatches = 0
+        for _ in range(config.num_epochs):
+            # A new random order of the samples for each epoch
+            order = torch.randperm(config.batch_size, generator=self.generator).to(self.device)
+            for start in range(0, config.batch_size, config.minibatch_size):
+                # The indices of this minibatch
+                indices = order[start : start + config.minibatch_size]
+                # $\pi_\theta(\cdot|s_t)$ and $V_\theta(s_t)$ under the current parameters
+                logits, values = self.model(batch["observations"][indices])
+                # $\log \pi_\theta(a|s_t)$ for every action
+                log_policy = torch.log_softmax(logits, dim=-1)
+                # $\log \pi_\theta(a_t|s_t)$ of the actions that were taken
+                log_probs = log_policy.gather(-1, batch["actions"][indices].unsqueeze(-1)).squeeze(-1)
+                # $\mathbb{E}_t\big[\mathcal{H}[\pi_\theta](s_t)\big] = -\mathbb{E}_t\big[\sum_a \pi_\theta(a|s_t) \log \pi_\theta(a|s_t)\big]$
+                entropy = -(log_policy.exp() * log_policy).sum(-1).mean()
+
+                # $\bar{A}_t$: the advantages, normalized over the minibatch if configured
+                advantages = batch["advantages"][indices]
+                if config.normalize_advantages:
+                    advantages = normalize_advantages(advantages)
+                # $-L^{CLIP}(\theta)$ and its diagnostics
+                policy = clipped_policy_loss(log_probs, batch["log_probs"][indices], advantages, config.clip)
+                # $L^{VF}(\theta)$
+                value_loss = clipped_value_loss(
+                    values, batch["values"][indices], batch["returns"][indices], config.clip, config.clip_value_loss
+                )
+                # $\mathcal{L}(\theta) = -L^{CLIP}(\theta) + c_1 L^{VF}(\theta) - c_2 \mathbb{E}_t[\mathcal{H}]$
+                loss = policy.loss + config.value_coef * value_loss - config.entropy_coef * entropy
+
+                # Compute the gradients
+                self.optimizer.zero_grad(set_to_none=True)
+                loss.backward()
+                # Scale the gradient down if its global norm exceeds `max_grad_norm`
+                nn.utils.clip_grad_norm_(self.model.parameters(), config.max_grad_norm)
+                # Take the Adam step
+                self.optimizer.step()
+
+                # Add up the diagnostics
+                totals["policy_loss"] += policy.loss.item()
+                totals["value_loss"] += value_loss.item()
+                totals["entropy"] += entropy.item()
+                totals["approx_kl"] += float(policy.approx_kl)
+                totals["clip_fraction"] += float(policy.clip_fraction)
+                num_minibatches += 1
+
+        # Averages over the minibatches of all epochs
+        metrics = {name: total / num_minibatches for name, total in totals.items()}
+        # How well $V_{\theta_{old}}$ predicted the return targets of this rollout
+        metrics["explained_variance"] = explained_variance(batch["values"], batch["returns"])
+        return metrics
+
+    def learning_rate(self, update: int) -> float:
+        r"""
+        ### Learning rate schedule
+
+        With `anneal_lr`, update $k = 1, \dots, K$ uses $\alpha_k = \alpha_0 \left(1 - \frac{k - 1}{K}\right)$,
+        which falls linearly from $\alpha_0$ towards zero; otherwise $\alpha_0$ throughout.
+        """
+
+        config = self.config
+        if not config.anneal_lr:
+            return config.learning_rate
+        return config.learning_rate * (1.0 - (update - 1) / config.num_updates)
+
+    def save_checkpoint(self, path: Path | None = None) -> Path:
+        r"""
+        ### Checkpoints
+
+        A checkpoint holds everything the run depends on: the model, the optimizer, the state of the
+        random generator, the state of the games (their seeds and actions, see [AtariGames](atari.py)) and
+        the position in the run. It is written to a temporary file first and then renamed,
+        so an interrupted write never leaves a broken checkpoint behind.
+        """
+
+        path = path or self.out / "checkpoint.pt"
+        games_state = self.games.state_dict()
+        games_state["observations"] = torch.from_numpy(games_state["observations"])
+        checkpoint = {
+            "format": CHECKPOINT_FORMAT,
+            "version": CHECKPOINT_VERSION,
+            "config": dataclasses.asdict(self.config),
+            "update": self.update,
+            "global_step": self.global_step,
+            "model": self.model.state_dict(),
+            "optimizer": self.optimizer.state_dict(),
+            "generator": self.generator.get_state(),
+            "games": games_state,
+            "recent_returns": list(self.recent_returns),
+        }
+        atomic_write(path, lambda file: torch.save(checkpoint, file))
+        return path
+
+    def _open_logs(self) -> tuple[SummaryWriter, Any, Any]:
+        # Create the output folder and record the configuration
+        self.out.mkdir(parents=True, exist_ok=True)
+        config_json = json.dumps(dataclasses.asdict(self.config), indent=2) + "\n"
+        atomic_write(self.out / "config.json", lambda file: file.write(config_json.encode()))
+        metrics_path = self.out / "metrics.csv"
+        # On resume, drop the rows of updates after the checkpoint: they will be computed again
+        if self.update > 0 and metrics_path.exists():
+            with metrics_path.open(newline="") as file:
+                kept = [row for row in csv.DictReader(file) if int(row["update"]) <= self.update]
+            text = ",".join(METRICS) + "\n" + "".join(",".join(row[name] for name in METRICS) + "\n" for row in kept)
+            atomic_write(metrics_path, lambda file: file.write(text.encode()))
+        new_file = not metrics_path.exists() or metrics_path.stat().st_size == 0
+        csv_file = metrics_path.open("a", newline="")
+        csv_writer = csv.DictWriter(csv_file, fieldnames=METRICS)
+        if new_file:
+            csv_writer.writeheader()
+        # TensorBoard forgets the events after the checkpoint's step, for the same reason
+        writer = SummaryWriter(str(self.out / "tensorboard"), purge_step=self.global_step + 1 if self.update else None)
+        return writer, csv_file, csv_writer
+
+    def train(self) -> bool:
+        r"""
+        ## The training loop
+
+        Runs the remaining updates, then writes a final checkpoint.
+        Returns `False` if Ctrl-C stopped the run early (a checkpoint is written then too), `True` otherwise.
+        """
+
+        config = self.config
+        writer, csv_file, csv_writer = self._open_logs()
+        # Ctrl-C asks the loop to stop after the current update; a second Ctrl-C aborts at once
+        previous_handler = signal.signal(signal.SIGINT, self._on_interrupt)
+        progress = tqdm(
+            total=config.num_updates * config.batch_size,
+            initial=self.global_step,
+            unit="step",
+            disable=not config.progress,
+            dynamic_ncols=True,
+        )
+        # Steps per second are measured over this session's updates
+        start_time, start_step = time.perf_counter(), self.global_step
+        try:
+            while self.update < config.num_updates and not self.stop_requested:
+                self.update += 1
+                # Set the learning rate of this update
+                for group in self.optimizer.param_groups:
+                    group["lr"] = self.learning_rate(self.update)
+                # Collect experience with the current policy
+                rollout = self.rollout()
+                self.global_step += config.batch_size
+                # Learn from it
+                metrics = self.optimize(rollout)
+
+                # Log what happened
+                self._log(writer, csv_writer, csv_file, metrics, rollout["finished"], start_time, start_step)
+                progress.update(config.batch_size)
+                if self.recent_returns:
+                    progress.set_postfix(ret=f"{np.mean(self.recent_returns):.1f}", refresh=False)
+                # Write a checkpoint every `checkpoint_every` updates
+                if self.update % config.checkpoint_every == 0:
+                    self.save_checkpoint()
+            # Always write one at the end, whether the run finished or was interrupted
+            self.save_checkpoint()
+        finally:
+            signal.signal(signal.SIGINT, previous_handler)
+            progress.close()
+            writer.close()
+            csv_file.close()
+        return not self.stop_requested
+
+    def _on_interrupt(self, signum: int, frame: Any) -> None:
+        # The second Ctrl-C raises `KeyboardInterrupt` as usual
+        if self.stop_requested:
+            raise KeyboardInterrupt
+        self.stop_requested = True
+        tqdm.write("Ctrl-C: stopping after this update and writing a checkpoint (press again to abort)")
+
+    def _log(self, writer, csv_writer, csv_file, metrics, finished, start_time, start_step) -> None:
+        # Per game: its return and length, at the step where it ended
+        for game in finished:
+            self.recent_returns.append(game.game_return)
+            writer.add_scalar("charts/episodic_return", game.game_return, self.global_step)
+            writer.add_scalar("charts/episodic_length", game.length, self.global_step)
+        # Per update: the averages of the games that ended in it, the losses and the diagnostics
+        row: dict[str, Any] = {"update": self.update, "global_step": self.global_step, "games": len(finished)}
+        row["episodic_return"] = np.mean([game.game_return for game in finished]) if finished else ""
+        row["episodic_length"] = np.mean([game.length for game in finished]) if finished else ""
+        row.update(metrics)
+        row["learning_rate"] = self.optimizer.param_groups[0]["lr"]
+        row["steps_per_second"] = (self.global_step - start_step) / (time.perf_counter() - start_time)
+        for name in METRICS[5:]:
+            if not (isinstance(row[name], float) and math.isnan(row[name])):
+                writer.add_scalar(f"losses/{name}" if "loss" in name else f"charts/{name}", row[name], self.global_step)
+        csv_writer.writerow(row)
+        csv_file.flush()

@@ -1,0 +1,125 @@
+"""The Atari environments on real ROMs: observations, rewards, game ends and replay."""
+
+import numpy as np
+import pytest
+from ale_py import AtariVectorEnv
+
+from reference_impl.ppo.atari import AtariGames, rom_name
+from reference_impl.ppo.config import ConfigError
+
+
+def play_until_a_game_ends(games: AtariGames, rng: np.random.Generator, max_steps: int = 5000):
+    """Random actions until some game ends; returns all steps taken and the actions."""
+    steps, actions = [], []
+    for _ in range(max_steps):
+        action = rng.integers(0, games.num_actions, games.num_envs)
+        steps.append(games.step(action))
+        actions.append(action)
+        if steps[-1].finished:
+            return steps, actions
+    raise AssertionError("no game ended")
+
+
+def test_observations_are_stacked_84x84_grayscale_frames_and_actions_fit_the_game():
+    games = AtariGames("ALE/Pong-v5", 2, seed=0)
+    try:
+        observations = games.reset()
+        assert observations.shape == (2, 4, 84, 84) and observations.dtype == np.uint8
+        assert games.num_actions == 6
+        step = games.step(np.zeros(2, dtype=np.int64))
+        assert step.observations.shape == (2, 4, 84, 84) and step.observations.dtype == np.uint8
+        assert step.rewards.dtype == np.float32 and step.terminated.dtype == bool
+        # The stack holds the last four frames: the newest three of the previous observation move down one
+        np.testing.assert_array_equal(step.observations[:, :3], observations[:, 1:])
+    finally:
+        games.close()
+    breakout = AtariGames("ALE/Breakout-v5", 1, seed=0)
+    assert breakout.num_actions == 4
+    breakout.close()
+
+
+def test_reported_return_is_the_unclipped_score_of_the_whole_game():
+    # Space Invaders scores 5 to 30 points per alien and has three lives
+    games = AtariGames("ALE/SpaceInvaders-v5", 2, seed=1)
+    games.reset()
+    try:
+        steps, _ = play_until_a_game_ends(games, np.random.default_rng(0))
+    finally:
+        games.close()
+    game = steps[-1].finished[0]
+    rewards = np.array([step.rewards[game.env] for step in steps])
+    terminated = np.array([step.terminated[game.env] for step in steps])
+    # The rewards are not clipped: the return is the game's score, summed over all its lives
+    assert rewards.max() > 1
+    assert game.game_return == rewards.sum()
+    assert game.length == len(steps)
+    # Losing a life terminated an episode for learning, but the game went on
+    assert terminated[:-1].sum() >= 1
+    assert terminated[-1]
+
+
+def test_a_finished_game_is_followed_by_a_new_game_not_by_the_autoreset_transition():
+    # The pitfall: with NEXT_STEP autoreset, the step after a game over ignores the action and
+    # returns the reset observation with reward 0 and terminated False
+    env = AtariVectorEnv("breakout", 1, reward_clipping=False)
+    env.reset(seed=3)
+    rng = np.random.default_rng(0)
+    for _ in range(5000):
+        _, _, terminated, _, info = env.step(rng.integers(0, 4, 1))
+        if terminated[0]:
+            break
+    frames_at_end = info["episode_frame_number"][0]
+    _, reward, terminated, truncated, info = env.step(np.array([1]))
+    assert reward[0] == 0 and not terminated[0] and not truncated[0]
+    assert info["episode_frame_number"][0] < frames_at_end
+    env.close()
+
+    # AtariGames starts the new game itself: the next observation is the first one of a fresh game
+    games = AtariGames("ALE/Breakout-v5", 2, seed=5)
+    games.reset()
+    try:
+        steps, _ = play_until_a_game_ends(games, np.random.default_rng(1))
+        env_index = steps[-1].finished[0].env
+        fresh = AtariVectorEnv("breakout", 1, reward_clipping=False, life_loss_info=True)
+        first_observation, _ = fresh.reset(seed=np.array([games.game_seeds[env_index]]))
+        fresh.close()
+        np.testing.assert_array_equal(steps[-1].observations[env_index], first_observation[0])
+        # and the following step is a real step of that game (AtariGames checks the frame numbers too)
+        frames = games.episode_frames[env_index]
+        games.step(np.zeros(2, dtype=np.int64))
+        assert games.episode_frames[env_index] > frames
+        assert len(games.game_actions[env_index]) == 1
+    finally:
+        games.close()
+
+
+def test_restore_replays_the_current_games_exactly():
+    rng = np.random.default_rng(2)
+    games = AtariGames("ALE/Breakout-v5", 3, seed=11)
+    games.reset()
+    # Play past the end of at least one game, then some more
+    play_until_a_game_ends(games, rng)
+    for _ in range(20):
+        games.step(rng.integers(0, 4, 3))
+    state = games.state_dict()
+    restored = AtariGames.restore(state)
+    try:
+        np.testing.assert_array_equal(restored.observations, games.observations)
+        for _ in range(200):
+            action = rng.integers(0, 4, 3)
+            original, replayed = games.step(action), restored.step(action)
+            np.testing.assert_array_equal(original.observations, replayed.observations)
+            np.testing.assert_array_equal(original.rewards, replayed.rewards)
+            np.testing.assert_array_equal(original.terminated, replayed.terminated)
+            assert [(g.env, g.game_return, g.length) for g in original.finished] == [
+                (g.env, g.game_return, g.length) for g in replayed.finished
+            ]
+    finally:
+        games.close()
+        restored.close()
+
+
+def test_unknown_game_id_lists_close_matches():
+    assert rom_name("ALE/MsPacman-v5") == "ms_pacman"
+    with pytest.raises(ConfigError, match=r"unknown Atari game id 'ALE/Breakot-v5'.*ALE/Breakout-v5"):
+        rom_name("ALE/Breakot-v5")

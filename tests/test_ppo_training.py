@@ -1,0 +1,227 @@
+"""Real training runs on real ROMs (tiny sizes): metrics, checkpoints, exact resume, evaluation, bad input."""
+
+import csv
+import dataclasses
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from reference_impl.ppo.config import Config, ConfigError
+from reference_impl.ppo.evaluate import evaluate
+from reference_impl.ppo.trainer import METRICS, Trainer
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Breakout games of a nearly uniform policy last about 200 steps, so games end within these runs
+TINY = {
+    "env_id": "ALE/Breakout-v5",
+    "num_envs": 2,
+    "num_steps": 100,
+    "num_epochs": 2,
+    "num_minibatches": 2,
+    "total_steps": 800,
+    "seed": 3,
+    "progress": False,
+    "torch_threads": 1,
+}
+
+
+class StopAfterTwoUpdates(Trainer):
+    """Stops the way Ctrl-C does, after the second update."""
+
+    def _log(self, *args, **kwargs):
+        super()._log(*args, **kwargs)
+        if self.update == 2:
+            self.stop_requested = True
+
+
+def read_metrics(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="") as file:
+        return list(csv.DictReader(file))
+
+
+def without_speed(rows):
+    return [{k: v for k, v in row.items() if k != "steps_per_second"} for row in rows]
+
+
+@pytest.mark.slow
+def test_training_writes_metrics_and_checkpoint_and_resumes_exactly(tmp_path):
+    # The uninterrupted run
+    full = Trainer(Config(**TINY, out=str(tmp_path / "full")))
+    assert full.train()
+    full.games.close()
+    rows = read_metrics(tmp_path / "full" / "metrics.csv")
+    assert [int(row["update"]) for row in rows] == [1, 2, 3, 4]
+    assert list(rows[0]) == METRICS
+    for row in rows:
+        for name in ("policy_loss", "value_loss", "entropy", "approx_kl", "clip_fraction", "steps_per_second"):
+            assert np.isfinite(float(row[name]))
+    assert any(row["episodic_return"] for row in rows), "no game ended: the run does not exercise game ends"
+    assert list((tmp_path / "full" / "tensorboard").glob("events.out.tfevents.*"))
+    assert (tmp_path / "full" / "checkpoint.pt").is_file()
+
+    # The same run, stopped after two updates...
+    first = StopAfterTwoUpdates(Config(**TINY, out=str(tmp_path / "resumed")))
+    assert not first.train()
+    first.games.close()
+    assert any(row["episodic_return"] for row in read_metrics(tmp_path / "resumed" / "metrics.csv"))
+    # ...and resumed from its checkpoint in a new trainer
+    resumed = Trainer.from_checkpoint(tmp_path / "resumed" / "checkpoint.pt")
+    assert resumed.update == 2
+    assert resumed.train()
+    resumed.games.close()
+
+    # Same parameters, same metrics, same games
+    for name, tensor in full.model.state_dict().items():
+        assert torch.equal(tensor, resumed.model.state_dict()[name]), name
+    assert without_speed(read_metrics(tmp_path / "resumed" / "metrics.csv")) == without_speed(rows)
+    np.testing.assert_array_equal(full.observations, resumed.observations)
+
+    # Evaluation loads the checkpoint and plays full games
+    result = evaluate(tmp_path / "full" / "checkpoint.pt", episodes=2, num_envs=2)
+    assert len(result.returns) == 2 and all(length > 0 for length in result.lengths)
+
+
+def test_rewards_are_clipped_for_learning_only(tmp_path):
+    config = Config(env_id="ALE/SpaceInvaders-v5", num_envs=2, num_steps=64, progress=False, out=str(tmp_path))
+    trainer = Trainer(config)
+    try:
+        rollout = trainer.rollout()
+    finally:
+        trainer.games.close()
+    assert set(rollout["rewards"].unique().tolist()) <= {-1.0, 0.0, 1.0}
+    assert rollout["rewards"].max() == 1.0
+    # The games still count the raw score
+    assert trainer.games.game_returns.max() > 1
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"env_id": "ALE/Breakot-v5"}, r"unknown Atari game id 'ALE/Breakot-v5'\. Did you mean: ALE/Breakout-v5"),
+        ({"total_steps": 0}, r"--total-steps must be a positive number, got 0"),
+        ({"total_steps": -5}, r"--total-steps must be a positive number"),
+        ({"num_envs": 3, "num_steps": 5, "num_minibatches": 4}, r"3 \* 5 = 15 samples does not divide into"),
+    ],
+)
+def test_bad_settings_fail_before_any_work(tmp_path, settings, message):
+    out = tmp_path / "run"
+    with pytest.raises(ConfigError, match=message):
+        Trainer(Config(**{**TINY, **settings}, out=str(out)))
+    assert not out.exists()
+
+
+@pytest.fixture(scope="module")
+def pong_checkpoint(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("pong")
+    config = Config(env_id="ALE/Pong-v5", num_envs=2, num_steps=16, num_minibatches=2, num_epochs=1,
+                    total_steps=32, progress=False, out=str(out))
+    trainer = Trainer(config)
+    trainer.train()
+    trainer.games.close()
+    return out / "checkpoint.pt"
+
+
+def test_checkpoint_of_another_game_is_rejected(pong_checkpoint):
+    with pytest.raises(ConfigError, match=r"is a checkpoint for ALE/Pong-v5, not for ALE/Breakout-v5"):
+        Trainer.from_checkpoint(pong_checkpoint, {"env_id": "ALE/Breakout-v5"})
+    with pytest.raises(ConfigError, match=r"is a checkpoint for ALE/Pong-v5, not for ALE/Breakout-v5"):
+        evaluate(pong_checkpoint, episodes=1, env_id="ALE/Breakout-v5")
+    with pytest.raises(ConfigError, match=r"--num-envs cannot change when resuming"):
+        Trainer.from_checkpoint(pong_checkpoint, {"num_envs": 4})
+
+
+def test_corrupt_or_foreign_checkpoint_is_rejected(tmp_path, pong_checkpoint):
+    truncated = tmp_path / "truncated.pt"
+    truncated.write_bytes(pong_checkpoint.read_bytes()[:5000])
+    with pytest.raises(ConfigError, match=r"truncated\.pt: not a readable checkpoint"):
+        Trainer.from_checkpoint(truncated)
+    garbage = tmp_path / "garbage.pt"
+    garbage.write_bytes(b"not a checkpoint at all")
+    with pytest.raises(ConfigError, match=r"garbage\.pt: not a readable checkpoint"):
+        evaluate(garbage, episodes=1)
+    foreign = tmp_path / "foreign.pt"
+    torch.save({"weights": torch.zeros(3)}, foreign)
+    with pytest.raises(ConfigError, match=r"foreign\.pt: not a checkpoint of this PPO trainer"):
+        Trainer.from_checkpoint(foreign)
+    with pytest.raises(ConfigError, match=r"missing\.pt: no such checkpoint file"):
+        Trainer.from_checkpoint(tmp_path / "missing.pt")
+
+
+def run_cli(*args: str, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "reference_impl.ppo", *args], cwd=ROOT, capture_output=True,
+                          text=True, timeout=300, **kwargs)
+
+
+@pytest.mark.slow
+def test_cli_trains_evaluates_and_reports_errors(tmp_path):
+    out = tmp_path / "cli"
+    trained = run_cli("train", "--env", "ALE/Pong-v5", "--total-steps", "64", "--seed", "2", "--out", str(out),
+                      "--num-envs", "2", "--num-steps", "16", "--num-minibatches", "2", "--num-epochs", "1",
+                      "--no-progress")
+    assert trained.returncode == 0, trained.stderr
+    assert len(read_metrics(out / "metrics.csv")) == 2
+    assert (out / "checkpoint.pt").is_file()
+
+    evaluated = run_cli("evaluate", str(out / "checkpoint.pt"), "--episodes", "1", "--greedy")
+    assert evaluated.returncode == 0, evaluated.stderr
+    assert "mean return over 1 games" in evaluated.stdout
+
+    unknown = run_cli("train", "--env", "ALE/Breakot-v5", "--out", str(tmp_path / "never"))
+    assert unknown.returncode == 2
+    assert unknown.stderr.strip().splitlines() == [
+        "error: unknown Atari game id 'ALE/Breakot-v5'. Did you mean: ALE/Breakout-v5?"
+    ]
+    assert not (tmp_path / "never").exists()
+    indivisible = run_cli("train", "--num-envs", "3", "--num-steps", "5", "--out", str(tmp_path / "never"))
+    assert indivisible.returncode == 2 and "does not divide into --num-minibatches 4" in indivisible.stderr
+
+
+@pytest.mark.slow
+def test_ctrl_c_saves_a_checkpoint_and_exits_cleanly(tmp_path):
+    out = tmp_path / "interrupted"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "reference_impl.ppo", "train", "--env", "ALE/Pong-v5", "--total-steps", "100000",
+         "--num-envs", "2", "--num-steps", "16", "--num-minibatches", "2", "--num-epochs", "1", "--out", str(out),
+         "--no-progress"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    metrics = out / "metrics.csv"
+    deadline = time.monotonic() + 120
+    while not (metrics.exists() and len(metrics.read_text().splitlines()) >= 2):
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 130, stderr
+    assert "Traceback" not in stderr
+    assert "interrupted: checkpoint saved to" in stderr
+    # The checkpoint holds the updates done so far, and the run resumes from it
+    rows = read_metrics(metrics)
+    resumed = Trainer.from_checkpoint(out / "checkpoint.pt", {"total_steps": 32 * (len(rows) + 1), "progress": False})
+    assert resumed.update == len(rows)
+    assert resumed.train()
+    resumed.games.close()
+    assert [int(row["update"]) for row in read_metrics(metrics)] == list(range(1, len(rows) + 2))
+
+
+def test_config_fields_all_have_docstrings_and_flags():
+    from reference_impl.ppo.cli import build_parser
+    from reference_impl.ppo.config import field_docs
+
+    docs = field_docs()
+    names = [field.name for field in dataclasses.fields(Config)]
+    assert sorted(docs) == sorted(names)
+    train = build_parser().parse_args(["train", "--env", "ALE/Pong-v5", "--num-envs", "16", "--no-anneal-lr"])
+    assert (train.env_id, train.num_envs, train.anneal_lr) == ("ALE/Pong-v5", 16, False)
+    defaults = Config()
+    assert (defaults.num_envs, defaults.num_steps, defaults.num_epochs, defaults.num_minibatches) == (8, 128, 4, 4)
+    assert (defaults.learning_rate, defaults.adam_eps, defaults.clip, defaults.entropy_coef) == (2.5e-4, 1e-5, 0.1, 0.01)
+    assert (defaults.value_coef, defaults.max_grad_norm, defaults.gamma, defaults.gae_lambda) == (0.5, 0.5, 0.99, 0.95)
