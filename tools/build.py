@@ -1,0 +1,409 @@
+"""`python -m tools build`: the whole site, one MkDocs build per language, into sibling folders.
+
+1. Extract the documents of `reference_impl/` and generate every language's pages into `site/generated/<lang>/`
+   (`tools.pages`; git-ignored, rewritten only where something changed).
+2. Derive each language's configuration from the root `mkdocs.yml` (docs and site folders, `site_url` of the
+   language, `theme.language` for Material's and mkdocstrings' labels, the search language, the docstring
+   translation, the switcher's languages) and run `mkdocs build --strict` for it in a process of its own, languages
+   in parallel (`--jobs`). A separate process per language is also what keeps jieba, which Material's search uses
+   as soon as it can import it, to the Chinese build: the others are started with the import blocked.
+3. Each language is built into a staging folder and swapped into `<out>/<lang>/` only when it succeeded; a language
+   whose inputs have not changed since its last build (same generated pages, configuration, templates, sources and
+   catalogs) is not rebuilt. Then `<out>/index.html` (sends a browser to its preferred language) and a root
+   `404.html` are written.
+
+Builds are reproducible: no build date reaches a page (the sitemap has no `<lastmod>`), and `SOURCE_DATE_EPOCH`
+is fixed for the rest (the gzip header of `sitemap.xml.gz`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import hashlib
+import html
+import json
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from tools.errors import UserError
+from tools.paths import ROOT, SITE, SOURCE_ROOT, TRANSLATIONS
+
+CONFIG_FILE = ROOT / "mkdocs.yml"
+GENERATED = SITE / "generated"
+# Everything besides the generated pages that a language's output depends on.
+_TEMPLATE_INPUTS = (SITE / "overrides", SITE / "hooks.py", SITE / "labels.yml")
+_CODE_INPUTS = ("pages.py", "build.py", "sanitize.py", "griffe_translate.py", "document.py", "extract.py",
+                "catalog.py")
+_PACKAGES = ("mkdocs", "mkdocs-material", "mkdocstrings", "mkdocstrings-python", "griffe", "pymdown-extensions",
+             "markdown", "pygments", "nh3", "jieba")
+
+
+@dataclass
+class LanguageResult:
+    """How one language's build went."""
+
+    lang: str
+    built: bool  # False: up to date, skipped
+    seconds: float = 0.0
+    pages: int = 0
+    missing: int = 0  # messages shown in English
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class BuildReport:
+    """The outcome of `build_site`."""
+
+    out: Path
+    languages: list[LanguageResult]
+    seconds: float
+
+
+# --- configuration per language -------------------------------------------------------------------------------
+
+
+def site_root(site_url: str) -> str:
+    """The site URL every language folder lives under, with a final slash."""
+    return site_url if site_url.endswith("/") else site_url + "/"
+
+
+def language_overrides(config: Mapping[str, Any], lang: str, *, docs_dir: Path, site_dir: Path, nav: list[Any],
+                       labels: Mapping[str, str], languages: Mapping[str, str], translations: Path = TRANSLATIONS,
+                       source_root: Path = SOURCE_ROOT) -> dict[str, Any]:
+    """The top-level settings that turn the root `mkdocs.yml` into one language's configuration."""
+    root = site_root(str(config.get("site_url") or ""))
+    theme = copy.deepcopy(dict(config.get("theme") or {}))
+    theme["language"] = lang
+
+    plugins: list[Any] = []
+    for entry in config.get("plugins") or []:
+        name, options = (next(iter(entry.items())) if isinstance(entry, dict) else (entry, None))
+        options = copy.deepcopy(options) if options else {}
+        if name in ("search", "material/search"):
+            options["lang"] = [lang] if lang != "en" else ["en"]
+        elif name == "mkdocstrings":
+            _set_docstring_language(options, lang, translations, source_root)
+        plugins.append({name: options} if options else name)
+
+    extra = copy.deepcopy(dict(config.get("extra") or {}))
+    extra["site_root"] = root
+    extra["labels"] = dict(labels)
+    extra["languages"] = dict(languages)
+    # Material shows the header's language switcher when this is set; our partial renders the links itself.
+    extra["alternate"] = [{"name": name, "link": f"{root}{code}/", "lang": code} for code, name in languages.items()]
+
+    return {
+        "docs_dir": str(docs_dir),
+        "site_dir": str(site_dir),
+        "site_url": f"{root}{lang}/",
+        "nav": nav,
+        "theme": theme,
+        "plugins": plugins,
+        "extra": extra,
+        "strict": True,
+    }
+
+
+def _set_docstring_language(options: dict[str, Any], lang: str, translations: Path, source_root: Path) -> None:
+    python = options.setdefault("handlers", {}).setdefault("python", {}).setdefault("options", {})
+    extensions = python.setdefault("extensions", [])
+    for index, extension in enumerate(extensions):
+        name = next(iter(extension)) if isinstance(extension, dict) else extension
+        if str(name).startswith("tools.griffe_translate"):
+            extensions[index] = {str(name): {"lang": lang, "translations": str(translations),
+                                             "source_root": str(source_root)}}
+            return
+    raise UserError(f"{CONFIG_FILE}: the mkdocstrings python handler must list the extension "
+                    "tools.griffe_translate:TranslateDocstrings")
+
+
+# --- what a language depends on -------------------------------------------------------------------------------
+
+
+def _hash_tree(h: Any, path: Path, base: Path) -> None:
+    files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file()) if path.exists() else []
+    for file in files:
+        if "__pycache__" in file.parts:
+            continue
+        h.update(str(file.relative_to(base)).encode() + b"\0")
+        h.update(hashlib.sha256(file.read_bytes()).digest())
+
+
+def inputs_digest(lang: str, pages_digest: str, overrides: Mapping[str, Any], source_root: Path,
+                  translations: Path) -> str:
+    """A hash of everything one language's output is made from: equal hashes, equal output."""
+    h = hashlib.sha256()
+    h.update(pages_digest.encode())
+    h.update(json.dumps({k: v for k, v in overrides.items() if k not in ("docs_dir", "site_dir")},
+                        sort_keys=True, default=str).encode())
+    _hash_tree(h, CONFIG_FILE, ROOT)
+    for path in _TEMPLATE_INPUTS:
+        _hash_tree(h, path, ROOT)
+    for name in _CODE_INPUTS:
+        _hash_tree(h, ROOT / "tools" / name, ROOT)
+    _hash_tree(h, source_root, source_root)  # the API reference reads the sources itself
+    _hash_tree(h, translations / lang, translations)
+    for package in _PACKAGES:
+        try:
+            h.update(f"{package}=={metadata.version(package)}".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{package} missing".encode())
+    return h.hexdigest()
+
+
+# --- the build ------------------------------------------------------------------------------------------------
+
+
+def _source_date_epoch() -> str:
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        return os.environ["SOURCE_DATE_EPOCH"]
+    try:
+        done = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=ROOT, capture_output=True, text=True,
+                              timeout=10, check=False)
+        value = done.stdout.strip()
+        if done.returncode == 0 and value.isdigit():
+            return value
+    except (OSError, subprocess.SubprocessError):
+        pass
+    return "0"
+
+
+def _run_worker(spec: dict[str, Any], emit: Callable[[str], None]) -> tuple[int, float, list[str]]:
+    """Build one language in a child process; its output goes to `emit` line by line, prefixed."""
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH=spec["epoch"], PYTHONIOENCODING="utf-8")
+    start = time.perf_counter()
+    process = subprocess.Popen([sys.executable, "-m", "tools.build", "--worker", json.dumps(spec)], cwd=ROOT,
+                               env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               encoding="utf-8", errors="replace")
+    lines: list[str] = []
+    assert process.stdout is not None
+    for line in process.stdout:
+        line = line.rstrip("\n")
+        lines.append(line)
+        emit(f"[{spec['lang']}] {line}")
+    return process.wait(), time.perf_counter() - start, lines
+
+
+def build_site(out: Path, languages: Iterable[str] | None = None, jobs: int = 0, *, work_dir: Path = GENERATED,
+               source_root: Path = SOURCE_ROOT, translations: Path = TRANSLATIONS, force: bool = False,
+               emit: Callable[[str], None] = print) -> BuildReport:
+    """Generate the pages and build every requested language into `<out>/<lang>/`; see the module docstring."""
+    from tools.pages import generate_language, load_config_dict, load_documents, load_labels, load_settings
+
+    started = time.perf_counter()
+    config = load_config_dict(CONFIG_FILE)
+    settings = load_settings(config)
+    labels = load_labels()
+    wanted = list(dict.fromkeys(languages or settings.languages))
+    unknown = [lang for lang in wanted if lang not in settings.languages]
+    if unknown:
+        raise UserError(f"{CONFIG_FILE}: unknown language(s) {', '.join(unknown)}; "
+                        f"extra.languages lists {', '.join(settings.languages)}")
+    out = Path(out).resolve()
+    work_dir = Path(work_dir).resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    documents = load_documents(source_root)
+    if not documents:
+        raise UserError(f"{source_root}: no .py or .md files to build pages from")
+    epoch = _source_date_epoch()
+
+    results: dict[str, LanguageResult] = {}
+    specs: list[dict[str, Any]] = []
+    for lang in wanted:
+        docs_dir = work_dir / lang
+        generated = generate_language(lang, documents, docs_dir, settings, labels, translations)
+        for warning in generated.warnings:
+            emit(f"[{lang}] warning: {warning}")
+        staging = out / f".{lang}.building"
+        overrides = language_overrides(config, lang, docs_dir=docs_dir, site_dir=staging, nav=generated.nav,
+                                       labels=labels[lang], languages=settings.languages,
+                                       translations=translations, source_root=source_root)
+        digest = inputs_digest(lang, generated.digest(), overrides, source_root, translations)
+        stamp = work_dir / ".stamps" / f"{lang}.json"
+        target = out / lang
+        result = LanguageResult(lang, built=False, pages=sum(name.endswith(".md") for name in generated.files),
+                                missing=generated.missing, warnings=generated.warnings)
+        results[lang] = result
+        if not force and _stamp_matches(stamp, digest, target):
+            emit(f"[{lang}] up to date ({result.pages} pages)")
+            continue
+        specs.append({"lang": lang, "overrides": overrides, "digest": digest, "stamp": str(stamp),
+                      "staging": str(staging), "target": str(target), "epoch": epoch})
+
+    failures: list[str] = []
+    lock = threading.Lock()
+
+    def emit_locked(line: str) -> None:
+        with lock:
+            emit(line)
+
+    def build_one(spec: dict[str, Any]) -> None:
+        lang = spec["lang"]
+        emit_locked(f"[{lang}] building {results[lang].pages} pages ...")
+        staging, target = Path(spec["staging"]), Path(spec["target"])
+        shutil.rmtree(staging, ignore_errors=True)
+        code, seconds, _ = _run_worker(spec, emit_locked)
+        if code != 0:
+            shutil.rmtree(staging, ignore_errors=True)
+            failures.append(lang)
+            emit_locked(f"[{lang}] FAILED after {seconds:.1f}s (mkdocs build --strict exited {code})")
+            return
+        shutil.rmtree(target, ignore_errors=True)
+        os.replace(staging, target)
+        stamp = Path(spec["stamp"])
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        stamp.write_text(json.dumps({"digest": spec["digest"], "out": str(target)}) + "\n", encoding="utf-8")
+        results[lang].built = True
+        results[lang].seconds = seconds
+        emit_locked(f"[{lang}] built in {seconds:.1f}s -> {target}")
+
+    workers = max(1, min(jobs or (os.cpu_count() or 1), len(specs) or 1))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        list(pool.map(build_one, specs))
+    if failures:
+        raise UserError(f"the build failed for {', '.join(sorted(failures))} (see the messages above)")
+
+    write_root_pages(out, settings.languages, settings.site_name, site_root(settings.site_url))
+    report = BuildReport(out, [results[lang] for lang in wanted], time.perf_counter() - started)
+    missing = ", ".join(f"{r.lang}: {r.missing}" for r in report.languages if r.lang != "en")
+    emit(f"site: {out} ({', '.join(wanted)}) in {report.seconds:.1f}s"
+         + (f"; strings shown in English for want of a translation: {missing}" if missing else ""))
+    return report
+
+
+def _stamp_matches(stamp: Path, digest: str, target: Path) -> bool:
+    try:
+        data = json.loads(stamp.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return data.get("digest") == digest and data.get("out") == str(target) and (target / "index.html").is_file()
+
+
+# --- the root of the site -------------------------------------------------------------------------------------
+
+
+def write_root_pages(out: Path, languages: Mapping[str, str], site_name: str, root_url: str) -> None:
+    """`<out>/index.html`, which sends a browser to its preferred language, and the root `404.html`."""
+    from tools.pages import write_if_changed
+
+    codes = list(languages)
+    links = "\n".join(f'    <li><a href="{code}/" hreflang="{code}" lang="{code}">{html.escape(name)}</a></li>'
+                      for code, name in languages.items())
+    alternates = "\n".join(f'  <link rel="alternate" hreflang="{code}" href="{html.escape(root_url)}{code}/">'
+                           for code in codes)
+    script = (
+        "(function () {\n"
+        f"  var languages = {json.dumps(codes)};\n"
+        "  var preferred = navigator.languages || [navigator.language || \"\"];\n"
+        "  var choice = languages[0];\n"
+        "  for (var i = 0; i < preferred.length; i++) {\n"
+        "    var code = String(preferred[i]).toLowerCase().split(\"-\")[0];\n"
+        "    if (languages.indexOf(code) >= 0) { choice = code; break; }\n"
+        "  }\n"
+        "  location.replace(choice + \"/\" + location.hash);\n"
+        "})();\n"
+    )
+    index = f"""<!doctype html>
+<html lang="{codes[0]}">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width,initial-scale=1">
+  <title>{html.escape(site_name)}</title>
+{alternates}
+  <link rel="alternate" hreflang="x-default" href="{html.escape(root_url)}">
+  <script>
+{script}  </script>
+  <noscript><meta http-equiv="refresh" content="0; url={codes[0]}/"></noscript>
+</head>
+<body>
+  <h1>{html.escape(site_name)}</h1>
+  <ul>
+{links}
+  </ul>
+</body>
+</html>
+"""
+    base_path = urlsplit(root_url).path or "/"
+    messages = {"en": "Page not found.", "ja": "ページが見つかりません。", "zh": "页面未找到。"}
+    items = "\n".join(
+        f'    <li lang="{code}"><a href="{html.escape(base_path)}{code}/" hreflang="{code}">'
+        f"{html.escape(messages.get(code, messages['en']))} {html.escape(name)}</a></li>"
+        for code, name in languages.items())
+    not_found = f"""<!doctype html>
+<html lang="{codes[0]}">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width,initial-scale=1">
+  <meta name="robots" content="noindex">
+  <title>404 - {html.escape(site_name)}</title>
+</head>
+<body>
+  <h1>404</h1>
+  <ul>
+{items}
+  </ul>
+</body>
+</html>
+"""
+    write_if_changed(out / "index.html", index.encode())
+    write_if_changed(out / "404.html", not_found.encode())
+
+
+# --- command line and worker ----------------------------------------------------------------------------------
+
+
+def run(args: argparse.Namespace) -> int:
+    """The `build` command."""
+    build_site(Path(args.out), args.lang, args.jobs)
+    return 0
+
+
+class _Prefixless(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        message = super().format(record)
+        return message if record.levelno < logging.WARNING else f"{record.levelname}: {message}"
+
+
+def _worker(spec: dict[str, Any]) -> int:
+    """Build one language (in a child process started by `build_site`)."""
+    if spec["lang"] != "zh":
+        # Material segments search text with jieba whenever it can import it; only Chinese wants that.
+        sys.modules["jieba"] = None  # type: ignore[assignment]
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(_Prefixless("%(message)s"))
+    for name, level in (("mkdocs", logging.WARNING), ("annotated_ppo", logging.WARNING)):
+        logger = logging.getLogger(name)
+        logger.addHandler(handler)
+        logger.setLevel(level)
+        logger.propagate = False
+
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, ConfigurationError
+
+    try:
+        config = load_config(config_file=str(CONFIG_FILE), **spec["overrides"])
+        build(config)
+    except (Abort, ConfigurationError) as error:
+        print(f"ERROR: {error}")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--worker":
+        sys.exit(_worker(json.loads(sys.argv[2])))
+    sys.exit("usage: python -m tools build [--out DIR] [--lang LANG] [--jobs N]")

@@ -1,0 +1,529 @@
+"""Page generation: documents and catalogs become the Markdown pages of one language of the site.
+
+For every source file of `reference_impl/` this writes, into a language's docs folder (`site/generated/<lang>/`):
+
+- an annotated page (`ppo/gae.py` → `ppo/gae.md`, `ppo/__init__.py` → `ppo/index.md`): the notes beside the code
+  they explain, one row per section with an anchor (`#section-3`), a "view code" link to the lines on GitHub, and a
+  bar of links (paper, source, Colab) under the title;
+- for Python modules, an API reference page (`api/ppo/gae.md`) that mkdocstrings fills from the docstrings, which
+  `tools.griffe_translate` swaps for their translations;
+
+plus the home page (`index.md`, the hand-written `site/home/<lang>.md` with the links and the list of pages) and the
+static assets (our CSS/JS/badge from `site/assets/`, KaTeX from `node_modules/katex/dist`).
+
+Notes are translated block by block (`tools.document.split_blocks`, the same split that made the catalogs). A block
+with no usable translation stays English inside `<div class="ap-untranslated" lang="en">`, which the stylesheet
+marks; a translation that the sanitiser would have to change is refused the same way (`tools.sanitize`). Files are
+rewritten only when their content changes, so a rebuild and the live preview see only real changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import posixpath
+import re
+import shutil
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import yaml
+
+from tools.document import Document, split_blocks
+from tools.errors import UserError
+from tools.paths import ROOT, SITE, SOURCE_ROOT, TRANSLATIONS
+from tools.sanitize import unsafe_content
+
+CONFIG_FILE = ROOT / "mkdocs.yml"
+LABELS_FILE = SITE / "labels.yml"
+HOME_DIR = SITE / "home"
+ASSETS_DIR = SITE / "assets"
+KATEX_DIST = ROOT / "node_modules" / "katex" / "dist"
+GENERATED = SITE / "generated"
+SOURCE_FOLDER = "reference_impl"  # the source root's path inside the repository, for GitHub links
+PLACEHOLDER_REPO = "https://github.com/annotated-ppo/annotated-ppo"
+
+_ARXIV = re.compile(r"https?://arxiv\.org/abs/([0-9]{4}\.[0-9]{4,5})(?:v\d+)?")
+# An inline Markdown link or image target: ](target) or ](target "title").
+_LINK = re.compile(r"(\]\()([^)\s]+)((?:\s+\"[^\"]*\")?\))")
+
+
+# --- settings -------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SiteSettings:
+    """What page generation needs from `mkdocs.yml`."""
+
+    site_name: str
+    site_url: str
+    repo_url: str
+    branch: str
+    paper: str
+    notebook: str
+    languages: dict[str, str]  # code → name, in switcher order
+
+    @property
+    def colab_url(self) -> str:
+        """The notebook opened in Colab straight from GitHub."""
+        prefix = "https://github.com/"
+        repo = self.repo_url.rstrip("/")
+        slug = repo[len(prefix):] if repo.startswith(prefix) else PLACEHOLDER_REPO[len(prefix):]
+        return f"https://colab.research.google.com/github/{slug}/blob/{self.branch}/{self.notebook}"
+
+    def blob_url(self, repo_path: str) -> str:
+        """The file on GitHub at the configured branch."""
+        return f"{self.repo_url.rstrip('/')}/blob/{self.branch}/{repo_path}"
+
+
+def load_config_dict(path: Path = CONFIG_FILE) -> dict[str, Any]:
+    """The root `mkdocs.yml` as MkDocs reads it (its YAML tags resolved)."""
+    from mkdocs.utils.yaml import yaml_load
+
+    try:
+        with open(path, encoding="utf-8") as stream:
+            data = yaml_load(stream)
+    except OSError as error:
+        raise UserError(f"{path}: cannot read: {error}") from None
+    except yaml.YAMLError as error:
+        raise UserError(f"{path}: invalid YAML: {error}".replace("\n", " ")) from None
+    if not isinstance(data, dict):
+        raise UserError(f"{path}: expected a mapping of MkDocs settings")
+    return data
+
+
+def load_settings(config: Mapping[str, Any] | None = None) -> SiteSettings:
+    """Read the site settings (repository, branch, paper, notebook, languages) from `mkdocs.yml`."""
+    config = load_config_dict() if config is None else config
+    extra = config.get("extra") or {}
+    languages = extra.get("languages") or {"en": "English"}
+    site_url = str(config.get("site_url") or "")
+    if not site_url:
+        raise UserError(f"{CONFIG_FILE}: site_url is required (canonical URLs, hreflang and the sitemap use it)")
+    return SiteSettings(
+        site_name=str(config.get("site_name") or "Annotated PPO"),
+        site_url=site_url if site_url.endswith("/") else site_url + "/",
+        repo_url=str(config.get("repo_url") or PLACEHOLDER_REPO),
+        branch=str(extra.get("branch") or "main"),
+        paper=str(extra.get("paper") or "https://arxiv.org/abs/1707.06347"),
+        notebook=str(extra.get("notebook") or "reference_impl/ppo/experiment.ipynb"),
+        languages={str(code): str(name) for code, name in languages.items()},
+    )
+
+
+def load_labels(path: Path = LABELS_FILE) -> dict[str, dict[str, str]]:
+    """The site's own words per language (`site/labels.yml`); every language has every key of English."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise UserError(f"{path}: cannot read labels: {error}".replace("\n", " ")) from None
+    if not isinstance(data, dict) or "en" not in data:
+        raise UserError(f"{path}: expected a mapping of language → labels with an 'en' entry")
+    english = data["en"]
+    labels: dict[str, dict[str, str]] = {}
+    for lang, entries in data.items():
+        missing = sorted(set(english) - set(entries or {}))
+        if missing:
+            raise UserError(f"{path}: language '{lang}' lacks labels: {', '.join(missing)}")
+        labels[str(lang)] = {str(key): str(value) for key, value in entries.items()}
+    return labels
+
+
+# --- where each document's pages go ---------------------------------------------------------------------------
+
+
+def page_path(source: PurePosixPath) -> PurePosixPath:
+    """The annotated page of a source file, relative to the docs folder (`ppo/__init__.py` → `ppo/index.md`)."""
+    if source.name == "__init__.py":
+        # The top package's page is named after it: index.md at the top is the home page.
+        return source.parent / "index.md" if source.parent.parts else PurePosixPath(f"{SOURCE_FOLDER}.md")
+    if source.suffix == ".py":
+        return source.with_suffix(".md")
+    if source.name.lower() == "index.md":
+        return source.parent / "index-page.md"  # never clash with a package's __init__ page
+    return source
+
+
+def api_page_path(source: PurePosixPath) -> PurePosixPath:
+    """The API reference page of a Python module (`ppo/gae.py` → `api/ppo/gae.md`)."""
+    return PurePosixPath("api") / page_path(source)
+
+
+def module_name(source: PurePosixPath) -> str:
+    """The importable name of a module of the source package (`ppo/gae.py` → `reference_impl.ppo.gae`)."""
+    parts = [SOURCE_FOLDER, *source.with_suffix("").parts]
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def url_dir(page: PurePosixPath) -> PurePosixPath:
+    """The folder a page is served from with directory URLs (`ppo/gae.md` → `ppo/gae`, `ppo/index.md` → `ppo`)."""
+    return page.parent if page.name == "index.md" else page.parent / page.stem
+
+
+def _relative(target: PurePosixPath, from_page: PurePosixPath) -> str:
+    return posixpath.relpath(str(target), str(from_page.parent) or ".")
+
+
+def rewrite_links(text: str, source: PurePosixPath, from_page: PurePosixPath, known: Iterable[PurePosixPath],
+                  settings: SiteSettings) -> str:
+    """Point links to sibling source files (`[GAE](gae.py)`) at their pages.
+
+    `source` is the file the text comes from (links are relative to it) and `from_page` the page it is shown on.
+    A link to a `.py`/`.md` file that is not a page of the site goes to the file on GitHub.
+    """
+    known_set = set(known)
+
+    def replace(match: re.Match[str]) -> str:
+        target = match.group(2)
+        if "://" in target or target.startswith(("#", "/", "mailto:")):
+            return match.group(0)
+        path, _, fragment = target.partition("#")
+        if not path.endswith((".py", ".md")):
+            return match.group(0)
+        resolved = PurePosixPath(posixpath.normpath(posixpath.join(str(source.parent), path)))
+        if resolved in known_set:
+            new = _relative(page_path(resolved), from_page)
+        elif not str(resolved).startswith(".."):
+            new = settings.blob_url(f"{SOURCE_FOLDER}/{resolved}")
+        else:
+            return match.group(0)
+        if fragment:
+            new += "#" + fragment
+        return match.group(1) + new + match.group(3)
+
+    return _LINK.sub(replace, text)
+
+
+# --- translation ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Translator:
+    """Translates the notes of one source file into one language, block by block, with English as the fallback."""
+
+    lang: str
+    translations: Mapping[str, Any]  # English message → tools.catalog.Translation (text, machine)
+    origin: str  # the catalog, for messages
+    labels: Mapping[str, str]
+    warnings: list[str] = field(default_factory=list)
+    missing: int = 0
+
+    def _usable(self, english: str) -> tuple[str, bool] | None:
+        entry = self.translations.get(english)
+        if entry is None or not getattr(entry, "text", "").strip():
+            return None
+        problems = unsafe_content(entry.text)
+        if problems:
+            short = english if len(english) <= 60 else english[:57] + "..."
+            self.warnings.append(f"{self.origin}: refused the translation of {short!r}: it contains "
+                                 f"{', '.join(problems)}; showing English")
+            return None
+        return entry.text, bool(getattr(entry, "machine", False))
+
+    def text(self, english: str) -> str:
+        """A plain-text string (title, summary): the translation if usable and free of markup, else English."""
+        if self.lang == "en" or not english:
+            return english
+        found = self._usable(english)
+        if found is None:
+            self.missing += 1
+            return english
+        if "<" in found[0] or ">" in found[0]:
+            self.warnings.append(f"{self.origin}: refused the translation of {english!r}: markup in a title")
+            return english
+        return found[0]
+
+    def block(self, english: str) -> str:
+        """One translatable block as Markdown: translated, or English marked as untranslated."""
+        if self.lang == "en":
+            return english
+        found = self._usable(english)
+        if found is None:
+            self.missing += 1
+            return self._wrap(english, "ap-untranslated", self.labels["untranslated"], lang="en")
+        text, machine = found
+        if machine:
+            return self._wrap(text, "ap-machine", self.labels["machine"])
+        return text
+
+    @staticmethod
+    def _wrap(text: str, css_class: str, label: str, lang: str | None = None) -> str:
+        # An indented block continues a list item: a wrapper would turn it into a code block, so it stays bare.
+        if text[:1].isspace():
+            return text
+        lang_attr = f' lang="{lang}"' if lang else ""
+        label_attr = label.replace("&", "&amp;").replace('"', "&quot;")
+        return f'<div class="{css_class}"{lang_attr} data-label="{label_attr}" markdown>\n\n{text}\n\n</div>'
+
+    def note(self, note: str) -> str:
+        """A whole note, each block translated (display maths and code blocks are kept as they are)."""
+        return "\n\n".join(self.block(b.text) if b.translatable else b.text for b in split_blocks(note))
+
+
+# --- page rendering -------------------------------------------------------------------------------------------
+
+
+def paper_url(document: Document, settings: SiteSettings) -> str:
+    """The paper a page is about: the first arXiv link in its notes, else the project's paper."""
+    for section in document.sections:
+        match = _ARXIV.search(section.note)
+        if match:
+            return f"https://arxiv.org/abs/{match.group(1)}"
+    return settings.paper
+
+
+def _arxiv_id(url: str) -> str:
+    match = _ARXIV.search(url)
+    return match.group(1) if match else url
+
+
+def _front_matter(**values: str) -> str:
+    # JSON strings are YAML strings: quotes, colons and CJK survive exactly.
+    import json
+
+    lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in values.items() if value]
+    return "---\n" + "\n".join(lines) + "\n---\n\n"
+
+
+def _attr(value: str) -> str:
+    return value.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+
+
+def links_bar(page: PurePosixPath, labels: Mapping[str, str], settings: SiteSettings, paper: str,
+              source: PurePosixPath | None = None) -> str:
+    """The paper, source and Colab links shown under a page's title."""
+    # Raw HTML is not rewritten by MkDocs: the image path is relative to the page's URL, not to its file.
+    badge = posixpath.relpath("assets/colab-badge.svg", str(url_dir(page)))
+    source_url = settings.blob_url(f"{SOURCE_FOLDER}/{source}") if source else settings.repo_url
+    items = [
+        f'<a class="ap-link ap-paper" href="{_attr(paper)}">{labels["paper"]}: arXiv:{_arxiv_id(paper)}</a>',
+        f'<a class="ap-link ap-source" href="{_attr(source_url)}">{labels["source"]}</a>',
+        f'<a class="ap-link ap-colab" href="{_attr(settings.colab_url)}">'
+        f'<img src="{badge}" alt="{_attr(labels["open_in_colab"])}" width="117" height="20"></a>',
+    ]
+    return '<div class="ap-links" data-search-exclude>\n' + "\n".join(items) + "\n</div>\n"
+
+
+def _fence(code: str) -> str:
+    longest = max((len(run) for run in re.findall(r"`+", code)), default=0)
+    return "`" * max(3, longest + 1)
+
+
+def render_annotated(document: Document, lang: str, translator: Translator, settings: SiteSettings,
+                     known: Iterable[PurePosixPath]) -> str:
+    """The Markdown of a document's annotated page in one language."""
+    labels = translator.labels
+    page = page_path(document.path)
+    known = list(known)
+    title = translator.text(document.title)
+    summary = translator.text(document.summary)
+    parts = [_front_matter(title=title, description=summary)]
+
+    sections = list(document.sections)
+    heading = f"# {title}"
+    first_note = sections[0].note if sections else ""
+    blocks = split_blocks(first_note)
+    if blocks and blocks[0].translatable and blocks[0].text.startswith("# ") and "\n" not in blocks[0].text:
+        heading = translator.block(blocks[0].text)
+        first_note = "\n\n".join(b.text for b in blocks[1:])
+    parts.append(rewrite_links(heading, document.path, page, known, settings) + "\n\n")
+    parts.append(links_bar(page, labels, settings, paper_url(document, settings), document.path) + "\n")
+
+    repo_path = f"{SOURCE_FOLDER}/{document.path}"
+    plain = "?plain=1" if document.path.suffix == ".md" else ""
+    for number, section in enumerate(sections, start=1):
+        note = first_note if number == 1 else section.note
+        note_md = rewrite_links(translator.note(note), document.path, page, known, settings) if note.strip() else ""
+        anchor = f"section-{number}"
+        view = (f"{settings.blob_url(repo_path)}{plain}#L{section.start_line}"
+                + (f"-L{section.end_line}" if section.end_line != section.start_line else ""))
+        view_title = labels["view_code_title"].format(path=repo_path, start=section.start_line, end=section.end_line)
+        kind = "ap-section" if section.code.strip() else "ap-section ap-section--prose"
+        parts.append(
+            f'<div class="{kind}" id="{anchor}" markdown>\n'
+            f'<div class="ap-note" markdown>\n'
+            f'<div class="ap-tools" data-search-exclude>'
+            f'<a class="ap-anchor" href="#{anchor}" title="{_attr(labels["section_link"])}">#</a> '
+            f'<a class="ap-view-code" href="{_attr(view)}" title="{_attr(view_title)}">{labels["view_code"]}</a>'
+            f"</div>\n\n{note_md}\n\n</div>\n"
+        )
+        if section.code.strip():
+            fence = _fence(section.code)
+            parts.append(f'<div class="ap-code" data-search-exclude markdown>\n\n{fence}python\n{section.code}\n'
+                         f"{fence}\n\n</div>\n")
+        parts.append("</div>\n\n")
+    return "".join(parts)
+
+
+def render_api(document: Document, translator: Translator, settings: SiteSettings) -> str:
+    """The Markdown of a module's API reference page: mkdocstrings renders (translated) docstrings into it."""
+    page = api_page_path(document.path)
+    title = translator.text(document.title)
+    return (_front_matter(title=f"{title}: API", description=translator.text(document.summary))
+            + f"# {title}: API\n\n"
+            + links_bar(page, translator.labels, settings, paper_url(document, settings), document.path)
+            + f"\n::: {module_name(document.path)}\n")
+
+
+def render_home(lang: str, documents: list[Document], translators: Mapping[PurePosixPath, Translator],
+                settings: SiteSettings, labels: Mapping[str, str], home_dir: Path = HOME_DIR) -> str:
+    """The home page of one language: its hand-written introduction, the links and the list of pages."""
+    intro_file = home_dir / f"{lang}.md"
+    try:
+        intro = intro_file.read_text(encoding="utf-8").strip()
+    except OSError as error:
+        raise UserError(f"{intro_file}: cannot read the home page of '{lang}': {error}") from None
+    page = PurePosixPath("index.md")
+    lines = [_front_matter(title=settings.site_name), intro, "",
+             links_bar(page, labels, settings, settings.paper), "", f"## {labels['pages']}", ""]
+    for document in documents:
+        translator = translators[document.path]
+        title = translator.text(document.title)
+        summary = translator.text(document.summary)
+        entry = f"- [{title}]({page_path(document.path)})"
+        lines.append(entry + (f": {summary}" if summary else ""))
+    python_docs = [d for d in documents if d.path.suffix == ".py"]
+    if python_docs:
+        lines += ["", f"## {labels['api_reference']}", ""]
+        for document in python_docs:
+            title = translators[document.path].text(document.title)
+            lines.append(f"- [`{module_name(document.path)}`]({api_page_path(document.path)}): {title}")
+    return "\n".join(lines) + "\n"
+
+
+# --- writing a language ---------------------------------------------------------------------------------------
+
+
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """Write atomically, and only when the content differs (keeps mtimes for watchers and incremental builds)."""
+    try:
+        if path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
+    return True
+
+
+@dataclass
+class Generated:
+    """What generating one language produced."""
+
+    lang: str
+    docs_dir: Path
+    files: dict[str, bytes] = field(default_factory=dict)  # relative path → content
+    nav: list[Any] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    missing: int = 0  # messages shown in English for want of a usable translation
+    written: int = 0
+    removed: int = 0
+
+    def digest(self) -> str:
+        """A hash of every generated file: equal digests mean equal pages."""
+        h = hashlib.sha256()
+        for name in sorted(self.files):
+            h.update(name.encode() + b"\0" + hashlib.sha256(self.files[name]).digest())
+        return h.hexdigest()
+
+
+def asset_files(assets_dir: Path = ASSETS_DIR, katex_dist: Path = KATEX_DIST) -> dict[str, bytes]:
+    """Our own assets and the vendored KaTeX (script, stylesheet, fonts), by path in the docs folder."""
+    needed = [katex_dist / "katex.min.js", katex_dist / "katex.min.css", katex_dist / "fonts"]
+    if not all(path.exists() for path in needed):
+        raise UserError(f"{katex_dist}: KaTeX is missing; run `npm ci` (or `make site`) to install it from "
+                        "package-lock.json: the site vendors it rather than loading it from a CDN")
+    files: dict[str, bytes] = {}
+    for path in sorted(assets_dir.rglob("*")):
+        if path.is_file():
+            files[f"assets/{path.relative_to(assets_dir).as_posix()}"] = path.read_bytes()
+    files["assets/katex/katex.min.js"] = (katex_dist / "katex.min.js").read_bytes()
+    files["assets/katex/katex.min.css"] = (katex_dist / "katex.min.css").read_bytes()
+    for font in sorted((katex_dist / "fonts").iterdir()):
+        if font.suffix in (".woff2", ".woff", ".ttf"):
+            files[f"assets/katex/fonts/{font.name}"] = font.read_bytes()
+    return files
+
+
+def _order(documents: list[Document]) -> list[Document]:
+    # A package reads top down: its readme, then its __init__, then the modules; sub-packages after.
+    def key(document: Document) -> tuple[Any, ...]:
+        path = document.path
+        rank = 0 if path.name.lower() == "readme.md" else 1 if path.name == "__init__.py" else 2
+        return (path.parent.parts, rank, path.name)
+
+    return sorted(documents, key=key)
+
+
+def generate_language(lang: str, documents: list[Document], docs_dir: Path, settings: SiteSettings,
+                      labels: Mapping[str, Mapping[str, str]], translations_root: Path = TRANSLATIONS,
+                      home_dir: Path = HOME_DIR, assets: Mapping[str, bytes] | None = None) -> Generated:
+    """Write every page of one language into `docs_dir` (stale files removed) and return what was made."""
+    from tools.catalog import load_translations
+
+    if lang not in labels:
+        raise UserError(f"{LABELS_FILE}: no labels for language '{lang}'")
+    lang_labels = labels[lang]
+    result = Generated(lang, docs_dir)
+    documents = _order(documents)
+    known = [d.path for d in documents]
+    translators: dict[PurePosixPath, Translator] = {}
+    for document in documents:
+        table = {} if lang == "en" else load_translations(lang, document.path, translations_root)
+        origin = f"translations/{lang}/{document.path}.json"
+        translators[document.path] = Translator(lang, table, origin, lang_labels)
+
+    pages = [page_path(d.path) for d in documents]
+    clashes = sorted({str(p) for p in pages if pages.count(p) > 1} | ({"index.md"} & {str(p) for p in pages}))
+    if clashes:
+        raise UserError(f"{SOURCE_ROOT}: several source files would make the page {', '.join(clashes)}")
+    files: dict[str, bytes] = {}
+    files["index.md"] = render_home(lang, documents, translators, settings, lang_labels, home_dir).encode()
+    nav: list[Any] = [{lang_labels["home"]: "index.md"}]
+    api_nav: list[Any] = []
+    for document in documents:
+        translator = translators[document.path]
+        page = page_path(document.path)
+        files[str(page)] = render_annotated(document, lang, translator, settings, known).encode()
+        nav.append(str(page))
+        if document.path.suffix == ".py":
+            api = api_page_path(document.path)
+            files[str(api)] = render_api(document, translator, settings).encode()
+            api_nav.append(str(api))
+    if api_nav:
+        nav.append({lang_labels["api_reference"]: api_nav})
+    files.update(asset_files() if assets is None else assets)
+
+    for name, data in files.items():
+        result.written += write_if_changed(docs_dir / name, data)
+    for path in sorted(docs_dir.rglob("*"), reverse=True):
+        relative = path.relative_to(docs_dir).as_posix()
+        if path.is_file() and relative not in files:
+            path.unlink()
+            result.removed += 1
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    result.files = files
+    result.nav = nav
+    for translator in translators.values():
+        result.warnings.extend(translator.warnings)
+        result.missing += translator.missing
+    return result
+
+
+def load_documents(source_root: Path = SOURCE_ROOT) -> list[Document]:
+    """Every document of the source tree (via `tools.extract`)."""
+    from tools.extract import extract_document, source_files
+
+    return [extract_document(path, source_root) for path in source_files(source_root)]
+
+
+def clean(docs_dir: Path) -> None:
+    """Remove a generated docs folder."""
+    shutil.rmtree(docs_dir, ignore_errors=True)
