@@ -1,0 +1,128 @@
+"""PO export and import: translators use their usual tools and come back to JSON without losing anything."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po, write_po
+
+from tools import extract_cmd, po
+from tools.catalog import Catalog
+from tools.errors import UserError
+
+FIXTURES = Path(__file__).parent / "fixtures" / "catalogs" / "src"
+INTRO = "This is a toy version of [GAE](https://arxiv.org/abs/1506.02438), with $\\gamma$ and $\\lambda$."
+
+
+@pytest.fixture
+def translations(tmp_path: Path) -> Path:
+    source, root = tmp_path / "src", tmp_path / "translations"
+    shutil.copytree(FIXTURES, source)
+    extract_cmd.run(argparse.Namespace(prune=False, source_root=source, translations=root))
+    catalog = Catalog.load("ja", "toy/gae.py", root)
+    catalog.entries["Advantages table"] = "アドバンテージの表"  # reviewed
+    catalog.entries["Walk backwards:"] = "後ろ向きに進む:"  # machine, unreviewed
+    catalog.machine["Walk backwards:"] = "後ろ向きに進む:"
+    catalog.fuzzy[INTRO] = {"previous": INTRO.replace("toy", "tiny"), "suggestion": "[GAE](https://arxiv.org/abs/"
+                            "1506.02438) の小さな版で、$\\gamma$ と $\\lambda$ を使う。"}
+    catalog.obsolete["An old comment"] = "古いコメント"
+    catalog.save()
+    return root
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def export(translations: Path, out: Path) -> None:
+    po.run_export(argparse.Namespace(lang=None, out=str(out), translations=translations))
+
+
+def import_files(translations: Path, *files: Path) -> None:
+    po.run_import(argparse.Namespace(files=[str(f) for f in files], translations=translations))
+
+
+def test_json_to_po_to_json_is_lossless(translations: Path, tmp_path: Path) -> None:
+    before = snapshot(translations)
+    export(translations, tmp_path / "po")
+    files = sorted((tmp_path / "po").rglob("*.po"))
+    assert [f.relative_to(tmp_path / "po").as_posix() for f in files] == [
+        "ja/toy/gae.py.po", "ja/toy/readme.md.po", "zh/toy/gae.py.po", "zh/toy/readme.md.po"]
+    import_files(translations, *files)
+    assert snapshot(translations) == before
+
+
+def test_po_entries_carry_location_context_fuzzy_flags_and_previous_english(translations: Path,
+                                                                            tmp_path: Path) -> None:
+    export(translations, tmp_path / "po")
+    text = (tmp_path / "po" / "ja" / "toy" / "gae.py.po").read_text(encoding="utf-8")
+    assert "Language: ja\\n" in text
+    assert ('#. toy/gae.py:38-40\n#: toy/gae.py:38\nmsgctxt "toy/gae.py · comment in GAE.__call__"\n'
+            'msgid "Advantages table"\nmsgstr "アドバンテージの表"') in text
+    assert (f'#, fuzzy\n#| msgid "{INTRO.replace("toy", "tiny")}"\n'.replace("\\", "\\\\")) in text
+    assert '#. machine translation: needs review\n#: toy/gae.py:44\n#, fuzzy\n' in text
+    assert '#~ msgid "An old comment"\n#~ msgstr "古いコメント"' in text
+    catalog = read_po(io.StringIO(text))
+    messages = {m.id: m for m in catalog if m.id}
+    assert messages[INTRO].fuzzy and messages[INTRO].string.startswith("[GAE]")
+    assert messages["Walk backwards:"].fuzzy
+    assert not messages["Advantages table"].fuzzy
+    assert messages["Return `x` unchanged."].string == "" and not messages["Return `x` unchanged."].fuzzy
+    assert "python-format" not in text and "python-brace-format" not in text  # Markdown, not format strings
+    # Page order: the title first, then the sections from the top of the file.
+    assert next(iter(messages)) == "Generalized Advantage Estimation (GAE)"
+
+
+def edit_po(path: Path, change) -> None:
+    catalog = read_po(path.open("rb"))
+    change({m.id: m for m in catalog if m.id})
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=0)
+    path.write_bytes(buffer.getvalue())
+
+
+def test_imported_edits_follow_the_review_rules(translations: Path, tmp_path: Path, capsys) -> None:
+    export(translations, tmp_path / "po")
+    path = tmp_path / "po" / "ja" / "toy" / "gae.py.po"
+
+    def change(messages) -> None:
+        messages["Walk backwards:"].flags.discard("fuzzy")  # a reviewer approves the machine output
+        messages["Return `x` unchanged."].string = "`x` をそのまま返す。"  # a new translation
+        messages[INTRO].string = "これは [GAE](https://arxiv.org/abs/1506.02438) の版。$\\gamma$, $\\lambda$"
+        messages[INTRO].flags.discard("fuzzy")  # the suggestion, edited and approved
+        messages["Advantages table"].string = ""  # clearing never deletes
+        messages["Advantages table"].flags.discard("fuzzy")
+        messages["Discount factor $\\gamma$"].string = "割引率 $\\gamma$"
+        messages["Discount factor $\\gamma$"].flags.add("fuzzy")  # unsure: stays a suggestion
+
+    edit_po(path, change)
+    text = path.read_text(encoding="utf-8")
+    text += '\nmsgctxt "toy/gae.py · comment"\nmsgid "An English that left"\nmsgstr "去った英語"\n'
+    path.write_text(text, encoding="utf-8")
+    import_files(translations, path)
+    assert "3 reviewed, 1 need review (fuzzy), 11 unchanged, 1 not in the catalog" in capsys.readouterr().out
+    catalog = Catalog.load("ja", "toy/gae.py", translations)
+    assert catalog.state("Walk backwards:") == "translated"
+    assert catalog.entries["Return `x` unchanged."] == "`x` をそのまま返す。"
+    assert catalog.state(INTRO) == "translated" and INTRO not in catalog.fuzzy
+    assert catalog.entries["Advantages table"] == "アドバンテージの表"
+    assert catalog.state("Discount factor $\\gamma$") == "fuzzy"
+    assert catalog.fuzzy["Discount factor $\\gamma$"] == {"previous": "Discount factor $\\gamma$",
+                                                          "suggestion": "割引率 $\\gamma$"}
+    assert catalog.obsolete["An English that left"] == "去った英語"
+
+
+def test_bad_po_files_are_reported_with_their_name(translations: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.po"
+    broken.write_text('msgid "a"\n', encoding="utf-8")
+    with pytest.raises(UserError, match=r"broken\.po: not a valid PO file"):
+        import_files(translations, broken)
+    english = tmp_path / "en.po"
+    english.write_text('msgid ""\nmsgstr "Language: de\\n"\n\nmsgctxt "toy/gae.py"\nmsgid "a"\nmsgstr "b"\n',
+                       encoding="utf-8")
+    with pytest.raises(UserError, match=r"en\.po: the Language header must be one of ja, zh, found de"):
+        import_files(translations, english)

@@ -1,0 +1,260 @@
+"""`export-po` / `import-po`: the catalogs as gettext PO files, for Weblate, Crowdin or Poedit users.
+
+`export-po` writes `<out>/<lang>/<source path>.po` (e.g. `build/po/ja/ppo/gae.py.po`), one entry per English
+message in page order:
+
+- `msgctxt` is the location without line numbers, `"ppo/gae.py · GAE.__call__ docstring"`: it names the file the
+  entry belongs to (so entries find their catalog again even in a merged PO file) and stays stable when lines move,
+  so translation tools do not see a new string every time code shifts. The exact lines are in the `#.` comment
+  (`ppo/gae.py:12-30`) and the `#:` reference.
+- A fuzzy suggestion is exported with the `fuzzy` flag, the suggestion as `msgstr` and the English it translated as
+  the previous msgid (`#| msgid`); machine output is exported as `fuzzy` too (with a `#.` note), so editors show
+  both as "needs review". Obsolete translations are written as `#~` entries.
+
+`import-po` reads them back. Per entry: a non-fuzzy translation is reviewed (it replaces the catalog value and
+clears machine/fuzzy state: clearing the fuzzy flag is how a reviewer approves); a fuzzy one stays "needs review"
+(machine state for a published entry, a fuzzy suggestion for a missing one); an empty `msgstr` never deletes
+anything; an entry whose English is no longer in the catalog is kept as obsolete (`extract` then offers it as a
+fuzzy suggestion). Unchanged files give back byte-identical JSON: JSON → PO → JSON is lossless.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from babel.core import UnknownLocaleError
+from babel.messages.catalog import Catalog as PoCatalog
+from babel.messages.catalog import Message
+from babel.messages.pofile import PoFileError, denormalize, normalize, read_po, write_po
+
+from tools import catalog as catalogs
+from tools.errors import UserError
+from tools.paths import ROOT, SOURCE_ROOT, TRANSLATIONS
+
+SEPARATOR = " · "
+MACHINE_NOTE = "machine translation: needs review"
+
+
+def _location_parts(location: str) -> tuple[str, str, int]:
+    """`"ppo/gae.py:12-30 · ctx"` → (`"ppo/gae.py · ctx"`, `"ppo/gae.py:12-30"`, 12)."""
+    where, _, context = location.partition(SEPARATOR)
+    path, _, lines = where.rpartition(":")
+    if not path:
+        path, lines = where, ""
+    first = int(lines.split("-")[0]) if lines.split("-")[0].isdigit() else 0
+    return (f"{path}{SEPARATOR}{context}" if context else path), where, first
+
+
+def page_order(source: PurePosixPath, template: dict[str, str], source_root: Path = SOURCE_ROOT) -> list[str]:
+    """The template's keys in the order a reader meets them (by location when the source is not at hand)."""
+    path = Path(source_root) / source
+    if path.is_file():
+        from tools.extract import extract_document
+
+        order = {text: index for index, (text, _) in enumerate(
+            catalogs.document_messages(extract_document(path, source_root)))}
+        if set(template) <= set(order):
+            return sorted(template, key=order.__getitem__)
+    rank = {"title": 0, "summary": 1}
+    return sorted(template, key=lambda key: (_location_parts(template[key])[2],
+                                             rank.get(template[key].rpartition(SEPARATOR)[2], 2), template[key], key))
+
+
+def build_po(lang: str, source: PurePosixPath, root: Path = TRANSLATIONS,
+             source_root: Path = SOURCE_ROOT) -> PoCatalog:
+    """The PO catalog of one language for one source file."""
+    template = catalogs.read_string_map(catalogs.catalog_path(catalogs.SOURCE_LANGUAGE, source, root))
+    catalog = catalogs.Catalog.load(lang, source, root)
+    po = PoCatalog(locale=lang, project="annotated-ppo", fuzzy=False)
+    ordered = [(key, template[key]) for key in page_order(source, template, source_root)]
+    for key, location in ordered:
+        context, where, line = _location_parts(location)
+        state = catalog.state(key)
+        flags: list[str] = []
+        comments = [where]
+        previous: list[str] = []
+        string = catalog.entries.get(key, "")
+        if state == "machine":
+            flags.append("fuzzy")
+            comments.append(MACHINE_NOTE)
+        elif state == "fuzzy":
+            flags.append("fuzzy")
+            string = catalog.fuzzy[key]["suggestion"]
+            previous = [catalog.fuzzy[key]["previous"]]
+        message = po.add(key, string, locations=[(source.as_posix(), line)], flags=flags,
+                         auto_comments=comments, previous_id=previous, context=context)
+        # Babel guesses Python format flags from `{` and `%`; our strings are Markdown, and editors would
+        # check them as Python format strings.
+        message.flags -= {"python-format", "python-brace-format"}
+    for key, value in sorted(catalog.obsolete.items()):
+        context = f"{source.as_posix()}{SEPARATOR}obsolete"
+        po.obsolete[(key, context)] = Message(key, value, context=context)
+    return po
+
+
+def po_text(po: PoCatalog) -> bytes:
+    """The PO file, with `#| msgid` lines that keep the previous English exact.
+
+    Babel wraps the previous msgid like a comment (its continuation lines lose their quotes), so those lines are
+    written here instead, in the quoted form gettext uses.
+    """
+    buffer = io.BytesIO()
+    write_po(buffer, po, width=0, include_previous=False, sort_output=False)
+    blocks = buffer.getvalue().decode("utf-8").split("\n\n")
+    messages = [message for message in po if message.id]
+    for index, message in enumerate(messages, start=1):  # block 0 is the header
+        if not message.previous_id:
+            continue
+        lines = blocks[index].split("\n")
+        at = next(i for i, line in enumerate(lines) if line.startswith(("msgctxt ", "msgid ")))
+        previous = normalize(message.previous_id[0], prefix="#| ", width=0).split("\n")
+        previous[0] = "#| msgid " + previous[0]  # babel prefixes only the continuation lines
+        blocks[index] = "\n".join([*lines[:at], *previous, *lines[at:]])
+    return "\n\n".join(blocks).encode("utf-8")
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """Write one PO file per language and source file."""
+    root = Path(getattr(args, "translations", None) or TRANSLATIONS)
+    source_root = Path(getattr(args, "source_root", None) or SOURCE_ROOT)
+    out = Path(args.out)
+    if not out.is_absolute():
+        out = Path(getattr(args, "base", None) or ROOT) / out
+    languages = args.lang or list(catalogs.TARGET_LANGUAGES)
+    templates = catalogs.all_catalogs(catalogs.SOURCE_LANGUAGE, root)
+    if not templates:
+        raise UserError(f"{root / catalogs.SOURCE_LANGUAGE}: no English catalogs: run python -m tools extract")
+    written = 0
+    for lang in languages:
+        for template in templates:
+            source = catalogs.source_of(template, catalogs.SOURCE_LANGUAGE, root)
+            text = po_text(build_po(lang, source, root, source_root)).decode("utf-8")
+            catalogs.write_atomic(out / lang / f"{source.as_posix()}.po", text)
+            written += 1
+    print(f"export-po: {written} file(s) in {out}")
+    return 0
+
+
+# --- import --------------------------------------------------------------------------------------------------
+
+
+def previous_ids(text: str) -> dict[tuple[str | None, str], str]:
+    """`#| msgid` comments by (msgctxt, msgid): Babel writes them but does not read them back."""
+    found: dict[tuple[str | None, str], str] = {}
+    fields: dict[str, list[str]] = {}
+    current: str | None = None
+
+    def finish() -> None:
+        if "previous" in fields and "msgid" in fields:
+            context = denormalize("\n".join(fields["msgctxt"])) if "msgctxt" in fields else None
+            found[(context, denormalize("\n".join(fields["msgid"])))] = denormalize("\n".join(fields["previous"]))
+        fields.clear()
+
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line:
+            finish()
+            current = None
+        elif line.startswith("#| msgid "):
+            current = "previous"
+            fields[current] = [line[len("#| msgid ") :]]
+        elif line.startswith('#| "') and current == "previous":
+            fields[current].append(line[3:])
+        elif line.startswith(("msgctxt ", "msgid ")):
+            current, _, value = line.partition(" ")
+            fields[current] = [value]
+        elif line.startswith("msgstr"):
+            current = None
+        elif line.startswith('"') and current in ("msgctxt", "msgid"):
+            fields[current].append(line)
+    finish()
+    return found
+
+
+@dataclass
+class ImportReport:
+    reviewed: int = 0
+    needs_review: int = 0
+    unknown: int = 0
+    unchanged: int = 0
+
+
+def import_po(path: Path, root: Path = TRANSLATIONS) -> tuple[str, ImportReport]:
+    """Merge one PO file into the JSON catalogs it came from; returns its language and what happened."""
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as error:
+        raise UserError(f"{path}: cannot read: {error}") from None
+    try:
+        po = read_po(io.BytesIO(raw), abort_invalid=True)
+    except (PoFileError, UnknownLocaleError, ValueError, UnicodeDecodeError) as error:
+        raise UserError(f"{path}: not a valid PO file: {error}") from None
+    if po.locale is None or po.locale.language not in catalogs.TARGET_LANGUAGES:
+        raise UserError(f"{path}: the Language header must be one of {', '.join(catalogs.TARGET_LANGUAGES)}, "
+                        f"found {po.locale!s}")
+    lang = po.locale.language
+    previous = previous_ids(raw.decode(po.charset or "utf-8", errors="replace"))
+    report = ImportReport()
+    loaded: dict[PurePosixPath, catalogs.Catalog] = {}
+
+    def catalog_for(context: str | None) -> catalogs.Catalog:
+        if not context:
+            raise UserError(f"{path}: an entry has no msgctxt: cannot tell which file it belongs to")
+        source = PurePosixPath(context.partition(SEPARATOR)[0])
+        if source not in loaded:
+            if not catalogs.catalog_path(lang, source, root).exists():
+                raise UserError(f"{path}: entry for {source}, which has no catalog in {root / lang}")
+            loaded[source] = catalogs.Catalog.load(lang, source, root)
+        return loaded[source]
+
+    for message in po:
+        if not message.id or not isinstance(message.id, str):
+            continue  # the header; plural forms are not used by our catalogs
+        catalog = catalog_for(message.context)
+        key, string = message.id, message.string if isinstance(message.string, str) else ""
+        before = (catalog.entries.get(key), catalog.machine.get(key), catalog.fuzzy.get(key))
+        if key not in catalog.entries:
+            if string and not message.fuzzy:
+                catalog.obsolete.setdefault(key, string)
+                report.unknown += 1
+            continue
+        if not string:
+            report.unchanged += 1
+            continue
+        if not message.fuzzy:
+            catalog.entries[key] = string
+            catalog.machine.pop(key, None)
+            catalog.fuzzy.pop(key, None)
+        elif catalog.entries[key]:
+            catalog.entries[key] = string
+            catalog.machine[key] = string
+        else:
+            old = previous.get((message.context, key), key)
+            catalog.fuzzy[key] = {"previous": old, "suggestion": string}
+        if before == (catalog.entries.get(key), catalog.machine.get(key), catalog.fuzzy.get(key)):
+            report.unchanged += 1
+        elif message.fuzzy:
+            report.needs_review += 1
+        else:
+            report.reviewed += 1
+    for (key, context), message in po.obsolete.items():
+        if isinstance(message.string, str) and message.string:
+            catalog = catalog_for(context)
+            if key not in catalog.entries:
+                catalog.obsolete.setdefault(key, message.string)
+    for catalog in loaded.values():
+        catalog.save()
+    return lang, report
+
+
+def run_import(args: argparse.Namespace) -> int:
+    """Import edited PO files into the JSON catalogs."""
+    root = Path(getattr(args, "translations", None) or TRANSLATIONS)
+    for name in args.files:
+        lang, report = import_po(Path(name), root)
+        print(f"{name}: {lang}: {report.reviewed} reviewed, {report.needs_review} need review (fuzzy), "
+              f"{report.unchanged} unchanged, {report.unknown} not in the catalog (kept as obsolete)")
+    return 0
