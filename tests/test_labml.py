@@ -1,0 +1,78 @@
+"""labml's published translate_cache catalogs seed ours as fuzzy suggestions."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tools import extract_cmd, labml
+from tools.catalog import Catalog
+from tools.errors import UserError
+
+FIXTURES = Path(__file__).parent / "fixtures" / "catalogs"
+README = "ppo/readme.md"
+
+
+@pytest.fixture
+def translations(tmp_path: Path) -> Path:
+    source, root = tmp_path / "src", tmp_path / "translations"
+    shutil.copytree(FIXTURES / "labml_src", source)
+    extract_cmd.run(argparse.Namespace(prune=False, source_root=source, translations=root))
+    return root
+
+
+def test_html_keys_become_markdown_blocks_with_placeholders_kept() -> None:
+    blocks = labml.html_to_markdown('<h2><a href="x.html">Title &amp; more</a></h2>\n<p>Use <code>ppo</code> '
+                                    'with <span translate=no>_^_0_^_</span> and <a href="u">a <strong>link</strong>'
+                                    '</a>.</p>\n')
+    assert blocks == ["## Title & more", "Use `ppo` with _^_0_^_ and [a **link**](u)."]
+    assert labml.normalise("Use `x` with $y$ and [it](u).") == labml.normalise("use _^_0_^_ with  `z` and [it](v).")
+
+
+def test_labml_catalog_fills_missing_entries_as_fuzzy_suggestions(translations: Path, capsys) -> None:
+    labml.run(argparse.Namespace(directory=str(FIXTURES / "labml"), lang=None, translations=translations))
+    out = capsys.readouterr().out
+    assert ("import-labml zh: 1 file(s); 4 exact and 1 close matches offered as fuzzy suggestions; 0 already "
+            "translated or suggested; 1 rejected (maths/links/tags would not survive); 0 unmatched") in out
+    catalog = Catalog.load("zh", README, translations)
+    assert all(value == "" for value in catalog.entries.values())  # suggestions only: a person decides
+    assert catalog.fuzzy["Proximal Policy Optimization - PPO"]["suggestion"] == "近端策略优化-PPO"
+    # Our link targets replace labml's; the text is theirs.
+    experiment = "You can find an experiment that uses it [here](trainer.py). The experiment uses " \
+                 "[Generalized Advantage Estimation](gae.py)."
+    assert catalog.fuzzy[experiment] == {
+        "previous": "You can find an experiment that uses it [here](https://nn.labml.ai/rl/ppo/experiment.html). "
+                    "The experiment uses [Generalized Advantage Estimation](https://nn.labml.ai/rl/ppo/gae.html).",
+        "suggestion": "你可以[在这里](trainer.py)找到一个使用它的实验。该实验使用[广义优势估计](gae.py)。"}
+    # labml's placeholder for the Colab badge becomes our image.
+    badge = next(key for key in catalog.entries if key.startswith("[![Open In Colab]"))
+    assert catalog.fuzzy[badge]["suggestion"] == badge
+    # The close match: labml's English had typos ("singe sample") that ours fixed.
+    policy = next(key for key in catalog.entries if key.startswith("PPO is a policy gradient"))
+    assert "singe sample" in catalog.fuzzy[policy]["previous"]
+    # The split "P <a>yTorch</a>" link is not offered.
+    assert not any(key.startswith("This is a [PyTorch]") for key in catalog.fuzzy)
+
+
+def test_translations_and_suggestions_are_never_overwritten(translations: Path) -> None:
+    catalog = Catalog.load("zh", README, translations)
+    catalog.entries["Proximal Policy Optimization - PPO"] = "近端策略优化（PPO）"
+    catalog.save()
+    reports = labml.import_directory(FIXTURES / "labml", None, translations)
+    assert reports["zh"].skipped == 1
+    again = labml.import_directory(FIXTURES / "labml", None, translations)
+    assert again["zh"].skipped == 5 and again["zh"].exact == again["zh"].close == 0
+    catalog = Catalog.load("zh", README, translations)
+    assert catalog.entries["Proximal Policy Optimization - PPO"] == "近端策略优化（PPO）"
+
+
+def test_language_must_be_known(translations: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "labml"
+    folder.mkdir()
+    shutil.copy(FIXTURES / "labml" / "ppo-readme.zh.json", folder / "readme.json")
+    with pytest.raises(UserError, match="cannot tell its language"):
+        labml.import_directory(folder, None, translations)
+    assert labml.import_directory(folder, "ja", translations)["ja"].exact == 4

@@ -1,0 +1,278 @@
+"""`python -m tools import-labml DIR`: use labml's `translate_cache` catalogs as translation memory.
+
+A labml catalog is a flat JSON object (ASCII-escaped) whose keys are whole sections rendered to HTML, with what
+must not be translated (maths, code, images) replaced by `<span translate=no>_^_N_^_</span>` in key and value
+alike. To reuse one:
+
+1. each key and value is converted back to Markdown (`<a href>` → `[text](url)`, `<code>` → backticks,
+   `<strong>`/`<em>` → `**`/`*`, `<hN>` → `#`…) and split into blocks, one per HTML block element, so that its
+   pieces line up with our messages; a key and value with different block counts are not used;
+2. blocks are compared in a normalised form: maths, code, images and placeholders become one wildcard, link targets
+   are dropped, whitespace collapsed, case ignored. An identical normalised text is an exact match; otherwise the
+   most similar message (difflib ratio ≥ 0.75) of the same language is a close match;
+3. the translation gets our exact maths/code (placeholder N ↔ the N-th protected span of our message) and our link
+   URLs (in order), and is offered as a fuzzy suggestion with the labml English as its "previous" text. A
+   suggestion is never written over a translation or an existing suggestion, and one that does not pass
+   `tools.check` (e.g. labml's split "P <a>yTorch</a>" link) is dropped.
+
+The language comes from `--lang`, else from the file name (`readme.zh.json`) or a `ja`/`zh` folder in its path.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path, PurePosixPath
+
+from tools import catalog as catalogs
+from tools.check import translation_faults
+from tools.errors import UserError
+from tools.paths import TRANSLATIONS
+from tools.protect import scan
+
+CLOSE_CUTOFF = 0.75
+WILDCARD = "\u2063"  # invisible separator: stands for any protected span when comparing
+BLOCK_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "div", "td", "th", "dt", "dd"}
+
+
+class _ToMarkdown(HTMLParser):
+    """labml's rendered HTML back to Markdown blocks."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[str] = []
+        self._current: list[str] = []
+        self._links: list[str | None] = []
+        self._heading = False
+        self._pre = False
+
+    def _start_block(self, prefix: str = "") -> None:
+        self._flush()
+        self._current.append(prefix)
+
+    def _flush(self) -> None:
+        text = "".join(self._current).strip()
+        if text:
+            self.blocks.append(text)
+        self._current = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if tag in BLOCK_TAGS:
+            level = int(tag[1]) if tag[0] == "h" and tag[1:].isdigit() else 0
+            self._start_block("#" * level + " " if level else "")
+            self._heading = bool(level)
+            if tag == "pre":
+                self._pre = True
+                self._current.append("```\n")
+        elif tag == "a":
+            if self._heading:  # labml links each heading to its own page: not part of the text
+                self._links.append(None)
+                return
+            self._links.append(attributes.get("href") or "")
+            self._current.append("[")
+        elif tag == "code" and not self._pre:
+            self._current.append("`")
+        elif tag in ("strong", "b"):
+            self._current.append("**")
+        elif tag in ("em", "i"):
+            self._current.append("*")
+        elif tag == "br":
+            self._current.append("\n")
+        elif tag == "img":
+            self._current.append(f"![{attributes.get('alt') or ''}]({attributes.get('src') or ''})")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in BLOCK_TAGS:
+            if tag == "pre":
+                self._current.append("\n```")
+                self._pre = False
+            self._heading = False
+            self._flush()
+        elif tag == "a":
+            href = self._links.pop() if self._links else ""
+            if href is not None:
+                self._current.append(f"]({href})")
+        elif tag == "code" and not self._pre:
+            self._current.append("`")
+        elif tag in ("strong", "b"):
+            self._current.append("**")
+        elif tag in ("em", "i"):
+            self._current.append("*")
+
+    def handle_data(self, data: str) -> None:
+        if not self._pre:
+            data = re.sub(r"\s+", " ", data)
+        self._current.append(data)
+
+    def result(self) -> list[str]:
+        self.close()
+        self._flush()
+        return self.blocks
+
+
+def html_to_markdown(html: str) -> list[str]:
+    """The Markdown blocks of a piece of labml HTML (placeholders kept as `_^_N_^_`)."""
+    if "<" not in html:
+        return [html.strip()] if html.strip() else []
+    parser = _ToMarkdown()
+    parser.feed(html)
+    return parser.result()
+
+
+def normalise(markdown: str) -> str:
+    """The comparable form: protected spans → one wildcard, link targets dropped, spacing and case folded."""
+    pieces: list[str] = []
+    position = 0
+    for span in scan(markdown):
+        pieces.append(markdown[position : span.start])
+        position = span.end
+        if span.kind in ("math", "code", "image", "placeholder", "url"):
+            pieces.append(WILDCARD)
+        elif span.kind == "link_open":
+            pieces.append("[")
+        elif span.kind == "link_close":
+            pieces.append("]")
+    pieces.append(markdown[position:])
+    text = "".join(pieces).replace("**", "").replace("*", "")
+    return " ".join(text.split()).casefold()
+
+
+def _protected(markdown: str) -> list[str]:
+    return [span.text for span in scan(markdown) if span.kind in ("math", "code", "image", "placeholder", "url")]
+
+
+def _link_urls(markdown: str) -> list[str]:
+    return [span.url for span in scan(markdown) if span.kind == "link_close"]
+
+
+def adapt(labml_english: str, labml_translation: str, ours: str) -> str | None:
+    """The labml translation with our maths, code and link URLs in place of labml's, or None if they differ."""
+    theirs = _protected(labml_english)
+    mine = _protected(ours)
+    if len(theirs) != len(mine):
+        return None
+    replacements = dict(zip(theirs, mine, strict=True))
+    their_urls, my_urls = _link_urls(labml_english), _link_urls(ours)
+    if len(their_urls) != len(my_urls):
+        return None
+    url_map = dict(zip(their_urls, my_urls, strict=True))
+    pieces: list[str] = []
+    position = 0
+    for span in scan(labml_translation):
+        pieces.append(labml_translation[position : span.start])
+        position = span.end
+        if span.kind in ("math", "code", "image", "placeholder", "url"):
+            if span.text not in replacements:
+                return None
+            pieces.append(replacements[span.text])
+        elif span.kind == "link_close":
+            if span.url not in url_map:
+                return None
+            pieces.append(span.text.replace(span.url, url_map[span.url], 1))
+        else:
+            pieces.append(span.text)
+    pieces.append(labml_translation[position:])
+    return "".join(pieces)
+
+
+def language_of(path: Path, explicit: str | None) -> str:
+    if explicit:
+        return explicit
+    suffixes = path.name.split(".")
+    for lang in catalogs.TARGET_LANGUAGES:
+        if lang in suffixes[1:-1] or lang in path.parts[:-1] or path.stem.endswith(f"_{lang}"):
+            return lang
+    raise UserError(f"{path}: cannot tell its language from the name (e.g. readme.zh.json): use --lang")
+
+
+def labml_pairs(path: Path) -> list[tuple[str, str]]:
+    """(English block, translated block) pairs of one labml catalog, as Markdown."""
+    data = catalogs.read_json_file(path)
+    if not isinstance(data, dict):
+        raise UserError(f"{path}: a labml catalog must be a JSON object")
+    pairs = []
+    for key, value in data.items():
+        if not isinstance(key, str) or not isinstance(value, str) or not value.strip():
+            continue
+        english, translated = html_to_markdown(key), html_to_markdown(value)
+        if len(english) == len(translated):
+            pairs.extend(zip(english, translated, strict=True))
+    return pairs
+
+
+@dataclass
+class LabmlReport:
+    exact: int = 0
+    close: int = 0
+    unmatched: int = 0
+    rejected: int = 0
+    skipped: int = 0  # matched an entry that already has a translation or a suggestion
+    files: list[str] = field(default_factory=list)
+
+
+def import_directory(directory: Path, lang: str | None = None, root: Path = TRANSLATIONS) -> dict[str, LabmlReport]:
+    """Offer the translations of every labml catalog under `directory` as fuzzy suggestions."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise UserError(f"{directory}: not a folder")
+    files = sorted(directory.rglob("*.json"))
+    if not files:
+        raise UserError(f"{directory}: no *.json catalogs in it")
+    templates = catalogs.all_catalogs(catalogs.SOURCE_LANGUAGE, root)
+    if not templates:
+        raise UserError(f"{root / catalogs.SOURCE_LANGUAGE}: no English catalogs: run python -m tools extract")
+    ours: dict[str, list[tuple[PurePosixPath, str]]] = {}
+    for template in templates:
+        source = catalogs.source_of(template, catalogs.SOURCE_LANGUAGE, root)
+        for key in catalogs.read_string_map(template):
+            ours.setdefault(normalise(key), []).append((source, key))
+    reports: dict[str, LabmlReport] = {}
+    loaded: dict[tuple[str, PurePosixPath], catalogs.Catalog] = {}
+    for path in files:
+        language = language_of(path.relative_to(directory), lang)
+        report = reports.setdefault(language, LabmlReport())
+        report.files.append(str(path))
+        for english, translated in labml_pairs(path):
+            key_form = normalise(english)
+            targets = ours.get(key_form)
+            exact = targets is not None
+            if not exact:
+                match = catalogs.closest(key_form, ours, CLOSE_CUTOFF)
+                targets = ours.get(match) if match else None
+            if not targets:
+                report.unmatched += 1
+                continue
+            for source, key in targets:
+                catalog = loaded.get((language, source))
+                if catalog is None:
+                    catalog = loaded[(language, source)] = catalogs.Catalog.load(language, source, root)
+                if catalog.entries.get(key) or key in catalog.fuzzy:
+                    report.skipped += 1
+                    continue
+                suggestion = adapt(english, translated, key)
+                if suggestion is None or translation_faults(key, suggestion):
+                    report.rejected += 1
+                    continue
+                catalog.fuzzy[key] = {"previous": english, "suggestion": suggestion}
+                if exact:
+                    report.exact += 1
+                else:
+                    report.close += 1
+    for catalog in loaded.values():
+        catalog.save()
+    return reports
+
+
+def run(args: argparse.Namespace) -> int:
+    """Import labml catalogs as fuzzy suggestions and report how many matched."""
+    root = Path(getattr(args, "translations", None) or TRANSLATIONS)
+    reports = import_directory(Path(args.directory), args.lang, root)
+    for lang, report in sorted(reports.items()):
+        print(f"import-labml {lang}: {len(report.files)} file(s); {report.exact} exact and {report.close} close "
+              f"matches offered as fuzzy suggestions; {report.skipped} already translated or suggested; "
+              f"{report.rejected} rejected (maths/links/tags would not survive); {report.unmatched} unmatched")
+    return 0
+
