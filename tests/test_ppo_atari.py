@@ -74,17 +74,21 @@ def test_a_finished_game_is_followed_by_a_new_game_not_by_the_autoreset_transiti
     assert info["episode_frame_number"][0] < frames_at_end
     env.close()
 
-    # AtariGames starts the new game itself: the next observation is the first one of a fresh game
+    # AtariGames: the step that ends a game already returns the first observation of the next game
     games = AtariGames("ALE/Breakout-v5", 2, seed=5)
     games.reset()
     try:
         steps, _ = play_until_a_game_ends(games, np.random.default_rng(1))
         env_index = steps[-1].finished[0].env
+        assert steps[-1].terminated[env_index]
+        # It is the game that a fresh environment starts after the same seed and number of resets
         fresh = AtariVectorEnv("breakout", 1, reward_clipping=False, life_loss_info=True)
-        first_observation, _ = fresh.reset(seed=np.array([games.game_seeds[env_index]]))
+        fresh.reset(seed=np.array([games.seeds[env_index]]))
+        assert games.resets_since_seed[env_index] == 1
+        first_observation, _ = fresh.reset()
         fresh.close()
         np.testing.assert_array_equal(steps[-1].observations[env_index], first_observation[0])
-        # and the following step is a real step of that game (AtariGames checks the frame numbers too)
+        # The following step is a real step of the new game, with its action recorded
         frames = games.episode_frames[env_index]
         games.step(np.zeros(2, dtype=np.int64))
         assert games.episode_frames[env_index] > frames
@@ -93,14 +97,44 @@ def test_a_finished_game_is_followed_by_a_new_game_not_by_the_autoreset_transiti
         games.close()
 
 
+def test_truncated_game_keeps_its_final_observation():
+    # A time limit of 200 frames: 50 steps of 4 frames
+    games = AtariGames("ALE/Pong-v5", 2, seed=0, max_episode_frames=200)
+    games.reset()
+    try:
+        step_number = 0
+        while step_number < 60:
+            step_number += 1
+            step = games.step(np.zeros(2, dtype=np.int64))
+            if step.truncated.any():
+                break
+    finally:
+        games.close()
+    assert step_number <= 50 and step.truncated.all() and not step.terminated.any()
+    assert sorted(step.final_observations) == [0, 1]
+    assert [game.length for game in step.finished] == [step_number, step_number]
+    # The final observation continues the old game; the returned one starts the new game
+    assert not np.array_equal(step.final_observations[0], step.observations[0])
+    assert (games.episode_frames < 100).all()
+
+
 def test_restore_replays_the_current_games_exactly():
     rng = np.random.default_rng(2)
     games = AtariGames("ALE/Breakout-v5", 3, seed=11)
+    # Reseed every other game, so that the replay meets both seeded and unseeded resets
+    games.games_per_seed = 2
     games.reset()
-    # Play past the end of at least one game, then some more
-    play_until_a_game_ends(games, rng)
+    # Play past the end of several games
+    for _ in range(3):
+        play_until_a_game_ends(games, rng)
+    # Right after a game ended, that environment has no actions to replay
+    assert min(len(actions) for actions in games.game_actions) == 0
+    just_ended = AtariGames.restore(games.state_dict())
+    np.testing.assert_array_equal(just_ended.observations, games.observations)
+    just_ended.close()
     for _ in range(20):
         games.step(rng.integers(0, 4, 3))
+    assert games.resets_since_seed.any() and (games.seeds != games.seeds[0]).any()
     state = games.state_dict()
     restored = AtariGames.restore(state)
     try:

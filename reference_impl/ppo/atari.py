@@ -34,6 +34,7 @@ import ale_py
 import gymnasium as gym
 import numpy as np
 from ale_py import AtariVectorEnv
+from gymnasium.vector import AutoresetMode
 
 from .config import ConfigError
 
@@ -131,21 +132,39 @@ class AtariGames:
     With its default autoreset mode, `NEXT_STEP`, the vector environment resets a finished game on the next
     call to `step`. That call ignores the action and returns the first observation of the new game
     with reward 0 and `terminated=False`. This transition is not an experience of the agent:
-    the action had no effect. If it entered the rollout, GAE and the losses would credit the action with an outcome it did not cause.
+    the action had no effect. If it entered the rollout, GAE and the losses would credit the action with
+    an outcome it did not cause.
 
-    We avoid this transition altogether. As soon as a game ends, we reset that environment ourselves, and
-    hand the learner the first observation of the new game as the next observation. The autoreset then
-    never fires, and every transition in a rollout is a real step. (`episode_frame_number` in the info
-    lets us check that: it only decreases when a game restarts.)
+    We use the `SAME_STEP` mode instead. The step that ends a game returns that step's reward and
+    `terminated` or `truncated`, and already the first observation of the next game; the last observation
+    of the finished game is in `info["final_obs"]`. So every transition in a rollout is a real step, and no
+    step is wasted. The learner does not bootstrap across the end of an episode, so it never mixes
+    the two games; for a truncated game, it bootstraps from the final observation.
+
+    A game is over when `terminated` is set and no life was lost (the lives did not decrease),
+    or when `truncated` is set. The frame number in the info must increase with every step of a game that
+    goes on; we check that too.
 
     ### Seeds and exact replay
 
-    Each new game is reset with its own seed, drawn from this object's random generator.
-    A game is then a pure function of its seed and of the actions taken in it: the emulator is deterministic
-    and the seed fixes the number of no-op actions at the start. We record the seed and the actions of each
-    environment's current game. The vector environment cannot save or restore its state, but
-    `restore` can rebuild it by replaying these games, which makes resuming from a checkpoint exact.
+    The vector environment cannot save or restore its state. To resume training exactly, we rebuild
+    the state by replaying: a game is a pure function of how it was started and of the actions taken in it.
+    The emulator is deterministic (there are no sticky actions), and the only random choice is the number of
+    no-op actions at the start of a game, drawn from a random generator of each environment.
+
+    A reset with a seed reloads the ROM and seeds that generator; it takes about 0.1 seconds.
+    A reset without a seed takes a few milliseconds and draws from the generator where it stands,
+    which is what the automatic reset does. So an environment's current game is determined by the seed of
+    the last seeded reset, the number $k$ of resets since then, and the actions taken in the current game.
+    We record these three per environment.
+
+    We reseed an environment every 16 games, with a seed drawn from this object's own random generator.
+    That costs about 0.1 seconds per 16 games, and bounds the work of a replay: at most one seeded reset and
+    15 resets per environment, then the actions of the current games (see `restore`).
     """
+
+    # Reseed an environment's generator after this many games
+    games_per_seed = 16
 
     def __init__(
         self,
@@ -189,55 +208,59 @@ class AtariGames:
             reward_clipping=False,
             # The time limit, in frames: 108,000 frames are 30 minutes of play
             max_num_frames_per_episode=max_episode_frames,
+            # A finished game restarts within the step that ends it
+            autoreset_mode=AutoresetMode.SAME_STEP,
         )
         # The number of actions of this game's minimal action set
         self.num_actions = int(self.env.single_action_space.n)
-        # The generator that draws a seed for every new game
+        # The generator that draws the seeds
         self.seed_generator = np.random.default_rng(seed)
-        # Per environment: the seed of its current game
-        self.game_seeds = np.zeros(num_envs, dtype=np.int64)
-        # Per environment: the actions taken in its current game, for replay
+        # Per environment: the seed of its last seeded reset
+        self.seeds = np.zeros(num_envs, dtype=np.int64)
+        # Per environment: the number $k$ of unseeded resets since then
+        self.resets_since_seed = np.zeros(num_envs, dtype=np.int64)
+        # Per environment: the actions taken in its current game
         self.game_actions: list[bytearray] = [bytearray() for _ in range(num_envs)]
         # Per environment: the sum of unclipped rewards of its current game
         self.game_returns = np.zeros(num_envs, dtype=np.float64)
         # Per environment: the number of lives after the last step, to tell a life loss from a game over
         self.lives = np.zeros(num_envs, dtype=np.int32)
-        # Per environment: the frame number within the game, to check that no game restarted behind our back
+        # Per environment: the frame number within the current game
         self.episode_frames = np.zeros(num_envs, dtype=np.int64)
         # The observations to act on next
         self.observations = np.zeros((num_envs, 4, 84, 84), dtype=np.uint8)
 
-    def _new_seeds(self, count: int) -> np.ndarray:
-        # Seeds in $[0, 2^{31} - 1)$ for `count` new games
-        return self.seed_generator.integers(0, MAX_SEED, size=count, dtype=np.int64)
-
-    def _start_games(self, mask: np.ndarray, seeds: np.ndarray) -> None:
-        # Reset the environments in `mask` to new games with the given seeds;
-        # a full reset when all are selected
+    def _reset(self, mask: np.ndarray, seeds: np.ndarray | None) -> None:
+        # Reset the environments in `mask`, with one seed each or without seeds;
+        # the other environments keep their state and report it
         if mask.all():
             observations, info = self.env.reset(seed=seeds)
         else:
             observations, info = self.env.reset(seed=seeds, options={"reset_mask": mask})
-        # Start the bookkeeping of the new games
-        self.game_seeds[mask] = seeds
-        for env in np.flatnonzero(mask):
-            self.game_actions[env] = bytearray()
-        self.game_returns[mask] = 0.0
-        # Lives and frame numbers of all environments (the others report their current ones)
         self.lives[:] = info["lives"]
         self.episode_frames[:] = info["episode_frame_number"]
-        # Copy: the environment may reuse its buffers
+        # Copy, because the environment may reuse its buffers
         self.observations = np.array(observations, copy=True)
+
+    def _reseed(self, mask: np.ndarray) -> None:
+        # Start new games in `mask` with seeded resets, with seeds in $[0, 2^{31} - 1)$
+        seeds = self.seed_generator.integers(0, MAX_SEED, size=int(mask.sum()), dtype=np.int64)
+        self._reset(mask, seeds)
+        self.seeds[mask] = seeds
+        self.resets_since_seed[mask] = 0
 
     def reset(self) -> np.ndarray:
         """Start a new game in every environment and return the first observations."""
 
-        # New seeds for all environments
-        self._start_games(np.ones(self.num_envs, dtype=bool), self._new_seeds(self.num_envs))
+        everything = np.ones(self.num_envs, dtype=bool)
+        self._reseed(everything)
+        for env in range(self.num_envs):
+            self.game_actions[env] = bytearray()
+        self.game_returns[:] = 0.0
         return self.observations
 
     def step(self, actions: np.ndarray) -> Step:
-        """Take one action in every environment; start a new game wherever one ended."""
+        """Take one action in every environment; a game that ends is replaced by a new one in the same step."""
 
         # The vector environment wants integer actions
         actions = np.asarray(actions, dtype=np.int64)
@@ -249,51 +272,49 @@ class AtariGames:
         rewards = rewards.astype(np.float32)
         self.game_returns += rewards
 
-        # Every step advances the game's frame number; if it went back, the environment restarted
-        # a game by itself and the transition we just got is not a real step
-        frames = info["episode_frame_number"].astype(np.int64)
-        if np.any(frames <= self.episode_frames):
-            raise RuntimeError("the vector environment restarted a game on its own; the step is not a real transition")
-        self.episode_frames[:] = frames
-
-        # A life was lost if the lives decreased and some are left; the last life lost ends the game
+        # A life was lost if the lives decreased and some are left. After a game over, the info
+        # already describes the new game, whose lives are not fewer than before
         lives = info["lives"]
         life_lost = (lives < self.lives) & (lives > 0)
-        self.lives[:] = lives
-        # The game is over if it terminated for another reason than a life loss, or hit the time limit
+        # The game is over if it terminated without a life loss, or hit the time limit
         game_over = (terminated & ~life_lost) | truncated
+        # In a game that goes on, the frame number must increase
+        frames = info["episode_frame_number"].astype(np.int64)
+        if np.any((frames <= self.episode_frames) & ~game_over):
+            raise RuntimeError("an Atari game restarted although it did not end")
+        self.lives[:] = lives
+        self.episode_frames[:] = frames
+        self.observations = np.array(observations, copy=True)
 
-        result = Step(
-            observations=np.array(observations, copy=True),
-            rewards=rewards,
-            terminated=terminated.copy(),
-            truncated=truncated.copy(),
-        )
-        if game_over.any():
-            for env in np.flatnonzero(game_over):
-                # Report the finished game
-                result.finished.append(
-                    FinishedGame(int(env), float(self.game_returns[env]), len(self.game_actions[env]))
-                )
-                # Keep the last observation of a truncated game, to bootstrap its value
-                if truncated[env]:
-                    result.final_observations[int(env)] = result.observations[env].copy()
-            # Start new games right away, so that the autoreset transition never happens
-            self._start_games(game_over, self._new_seeds(int(game_over.sum())))
+        result = Step(self.observations, rewards, terminated.copy(), truncated.copy())
+        for env in np.flatnonzero(game_over):
+            # Report the finished game
+            result.finished.append(FinishedGame(int(env), float(self.game_returns[env]), len(self.game_actions[env])))
+            # Keep the last observation of a truncated game, to bootstrap from its value
+            if truncated[env]:
+                result.final_observations[int(env)] = np.array(info["final_obs"][env], copy=True)
+            # The new game starts with an empty record
+            self.game_actions[env] = bytearray()
+            self.game_returns[env] = 0.0
+            self.resets_since_seed[env] += 1
+        # Reseed the environments that have played `games_per_seed` games since their last seed
+        reseed = self.resets_since_seed >= self.games_per_seed
+        if reseed.any():
+            self._reseed(reseed)
             result.observations = self.observations
-        else:
-            self.observations = result.observations
         return result
 
     def state_dict(self) -> dict[str, Any]:
-        """Everything needed to rebuild this object exactly, as plain Python values and NumPy arrays."""
+        """Everything needed to rebuild this object exactly, as plain Python values and a NumPy array."""
 
         return {
             "env_id": self.env_id,
             "num_envs": self.num_envs,
             "options": dict(self.options),
+            "games_per_seed": self.games_per_seed,
             "seed_generator": self.seed_generator.bit_generator.state,
-            "game_seeds": self.game_seeds.tolist(),
+            "seeds": self.seeds.tolist(),
+            "resets_since_seed": self.resets_since_seed.tolist(),
             "game_actions": [bytes(actions) for actions in self.game_actions],
             "game_returns": self.game_returns.tolist(),
             "observations": self.observations.copy(),
@@ -305,47 +326,55 @@ class AtariGames:
         ### Restore
 
         Rebuild the environments from a `state_dict` by replaying each environment's current game:
-        reset it with the game's seed, then take the recorded actions.
+        a reset with the recorded seed, $k$ resets without a seed, then the recorded actions.
 
-        The environments step together, so the replays are aligned at their ends: the game with the most
-        recorded actions starts first, and a shorter one starts later, with a seeded reset of that environment
-        only. Before its start, an environment takes no-op actions that do not matter, because the reset
-        discards them. Replaying costs as many steps as the longest current game; a game is at most
-        27,000 steps (the time limit), and usually far fewer.
+        The environments step together, so the replays are aligned at their ends. With $L_i$ recorded actions
+        for environment $i$ and $T = \max_i L_i$, environment $i$ is reset at replay step $T - L_i$ and then
+        takes its actions. Before that, it takes no-op actions; they do not matter, because the seeded
+        reset starts everything afresh. A replay takes $T$ steps, as long as the longest current game;
+        a game is at most 27,000 steps (the time limit), and usually far fewer.
 
         Finally we check that the replay reproduced the saved observations exactly.
         """
 
         # A new vector environment with the same settings
         games = cls(state["env_id"], state["num_envs"], seed=0, **state["options"])
-        seeds = np.asarray(state["game_seeds"], dtype=np.int64)
+        games.games_per_seed = state["games_per_seed"]
+        seeds = np.asarray(state["seeds"], dtype=np.int64)
+        resets = np.asarray(state["resets_since_seed"], dtype=np.int64)
         histories = [np.frombuffer(actions, dtype=np.uint8) for actions in state["game_actions"]]
         lengths = np.array([len(actions) for actions in histories])
-        # The number of replay steps $T$ is the length of the longest game
+        # $T$, the length of the longest current game
         total = int(lengths.max())
         # Environment $i$ starts its game at replay step $T - L_i$
         starts = total - lengths
-        # All environments start from a seeded reset; those with $T - L_i = 0$ play from here
-        games._start_games(np.ones(games.num_envs, dtype=bool), seeds)
-        for t in range(total):
-            # Start the games that begin at this step (the others keep their state)
+        # A seeded reset of all environments serves the games that start at step 0
+        games._reset(np.ones(games.num_envs, dtype=bool), seeds)
+        for t in range(total + 1):
             beginning = starts == t
+            # The seeded resets of the games that begin at this step, unless done above
             if t > 0 and beginning.any():
-                games._start_games(beginning, seeds[beginning])
-            # The recorded action of every game that has started; no-op for the others
+                games._reset(beginning, seeds[beginning])
+            # Then $k$ resets without a seed each
+            for round_ in range(int(resets[beginning].max(initial=0))):
+                games._reset(beginning & (resets > round_), None)
+            if t == total:
+                break
+            # The recorded action of every game that has begun; no-op for the others
             actions = np.zeros(games.num_envs, dtype=np.int64)
             for env in np.flatnonzero(starts <= t):
                 actions[env] = histories[env][t - starts[env]]
             observations, _, _, _, info = games.env.step(actions)
-            # Frame numbers and lives continue from the replayed games
-            games.episode_frames[:] = info["episode_frame_number"]
             games.lives[:] = info["lives"]
+            games.episode_frames[:] = info["episode_frame_number"]
             games.observations = np.array(observations, copy=True)
 
         # The replay must reproduce what the saved run saw
         if not np.array_equal(games.observations, state["observations"]):
             raise RuntimeError("replaying the saved games did not reproduce the saved observations")
         # Continue the bookkeeping where the saved run stopped
+        games.seeds = seeds
+        games.resets_since_seed = resets
         games.game_actions = [bytearray(actions) for actions in state["game_actions"]]
         games.game_returns = np.asarray(state["game_returns"], dtype=np.float64)
         games.seed_generator.bit_generator.state = state["seed_generator"]
