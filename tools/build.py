@@ -118,7 +118,9 @@ def language_overrides(config: Mapping[str, Any], lang: str, *, docs_dir: Path, 
 
 
 def _set_docstring_language(options: dict[str, Any], lang: str, translations: Path, source_root: Path) -> None:
-    python = options.setdefault("handlers", {}).setdefault("python", {}).setdefault("options", {})
+    handler = options.setdefault("handlers", {}).setdefault("python", {})
+    handler["paths"] = [str(source_root.parent)]  # where griffe finds the source package
+    python = handler.setdefault("options", {})
     extensions = python.setdefault("extensions", [])
     for index, extension in enumerate(extensions):
         name = next(iter(extension)) if isinstance(extension, dict) else extension

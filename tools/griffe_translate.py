@@ -95,7 +95,7 @@ class TranslateDocstrings(griffe.Extension):
         translator = self._translator(source)
         translated = translator.note(text)
         for warning in translator.warnings:
-            log.warning("%s", warning)
+            log.info("%s", warning)  # page generation has reported it already
         translator.warnings.clear()
         return rewrite_links(translated, source, api_page_path(source), self._known_sources(), self._site())
 

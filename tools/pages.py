@@ -378,8 +378,11 @@ def render_home(lang: str, documents: list[Document], translators: Mapping[PureP
     except OSError as error:
         raise UserError(f"{intro_file}: cannot read the home page of '{lang}': {error}") from None
     page = PurePosixPath("index.md")
-    lines = [_front_matter(title=settings.site_name), intro, "",
-             links_bar(page, labels, settings, settings.paper), "", f"## {labels['pages']}", ""]
+    heading, _, rest = intro.partition("\n")
+    if not heading.startswith("# "):
+        heading, rest = f"# {settings.site_name}", intro
+    lines = [_front_matter(title=settings.site_name), heading, "", links_bar(page, labels, settings, settings.paper),
+             rest.strip(), "", f"## {labels['pages']}", ""]
     for document in documents:
         translator = translators[document.path]
         title = translator.text(document.title)
@@ -495,7 +498,7 @@ def generate_language(lang: str, documents: list[Document], docs_dir: Path, sett
         if document.path.suffix == ".py":
             api = api_page_path(document.path)
             files[str(api)] = render_api(document, translator, settings).encode()
-            api_nav.append(str(api))
+            api_nav.append({translator.text(document.title): str(api)})
     if api_nav:
         nav.append({lang_labels["api_reference"]: api_nav})
     files.update(asset_files() if assets is None else assets)

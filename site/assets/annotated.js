@@ -31,6 +31,37 @@
     });
   }
 
+  // Headings with maths reach the navigation as plain text ("Mixing \\(k\\)-step estimates"): render those too.
+  function renderNavigationMaths(root) {
+    if (typeof katex === "undefined") return;
+    root.querySelectorAll(".md-nav__link").forEach(function (link) {
+      var walker = document.createTreeWalker(link, NodeFilter.SHOW_TEXT);
+      var nodes = [];
+      while (walker.nextNode()) {
+        if (walker.currentNode.nodeValue.indexOf("\\(") >= 0) nodes.push(walker.currentNode);
+      }
+      nodes.forEach(function (node) {
+        var parts = node.nodeValue.split(/\\\((.+?)\\\)/);
+        if (parts.length < 3) return;
+        var fragment = document.createDocumentFragment();
+        parts.forEach(function (part, index) {
+          if (index % 2 === 0) {
+            fragment.appendChild(document.createTextNode(part));
+            return;
+          }
+          var span = document.createElement("span");
+          try {
+            katex.render(part, span, { throwOnError: true, output: "html" });
+          } catch (error) {
+            span.textContent = part;
+          }
+          fragment.appendChild(span);
+        });
+        node.parentNode.replaceChild(fragment, node);
+      });
+    });
+  }
+
   // Every language has the same sections, so the switcher can keep the reader where they are.
   function keepSectionOnSwitch(root) {
     root.querySelectorAll("a.ap-lang").forEach(function (link) {
@@ -42,6 +73,7 @@
 
   function setUp() {
     renderMaths(document.body);
+    renderNavigationMaths(document.body);
     keepSectionOnSwitch(document);
   }
 
