@@ -147,3 +147,25 @@ def test_catalog_without_source_is_reported(project) -> None:
     path = catalog_path("ja", "toy/readme.md", project[1])
     assert f"{path}: its source toy/readme.md does not exist in src/ (python -m tools extract --prune deletes it)" \
         in problems
+
+
+def test_repository_glossary_is_valid_and_flags_renderings_to_avoid() -> None:
+    terms, problems = check.load_glossary(Path(__file__).parent.parent / "translations" / "glossary.json")
+    assert problems == [] and len(terms) >= 20
+    assert set(check.glossary_faults(terms, "ja", "The policy gradient", "ポリシーグラデーション")) == {
+        "glossary: 'policy' is 方策 in ja, not ポリシー",
+        "glossary: 'policy gradient' is 方策勾配 in ja, not ポリシーグラデーション",
+        "glossary: 'policy gradient' is 方策勾配 in ja, not グラデーション",
+        "glossary: 'gradient' is 勾配 in ja, not グラデーション"}
+    assert check.glossary_faults(terms, "ja", "Policies", "方策") == []
+
+
+def test_glossary_terms_are_checked_in_our_catalogs(project, capsys) -> None:
+    glossary = project[1] / "glossary.json"
+    glossary.write_text(json.dumps({"terms": {"table": {"ja": "表", "zh": "表", "note": "",
+                                                        "avoid": {"ja": ["テーブル"]}}}}), encoding="utf-8")
+    path = set_entry(project, "Advantages table", "アドバンテージのテーブル")
+    assert f'{path}: "Advantages table": glossary: \'table\' is 表 in ja, not テーブル' in run_check(project)[1]
+    glossary.write_text(json.dumps({"terms": {"table": {"ja": "表"}}}), encoding="utf-8")
+    assert check.run(argparse.Namespace(files=[], translations=project[1], source_root=project[0])) == 1
+    assert f'{glossary}: "table": a term needs a non-empty rendering for each of ja, zh' in capsys.readouterr().out

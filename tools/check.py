@@ -14,6 +14,9 @@ event-handler attributes (`onclick=`), `javascript:`/`vbscript:`/`data:text/html
 Our catalogs must also be in the canonical format (sorted keys, two-space indent, UTF-8, final newline), have no
 duplicate keys, and hold only keys that are in the source (stale keys mean: run `python -m tools extract`).
 
+The glossary (`translations/glossary.json`) is checked too, and a translation in our catalogs that uses a rendering
+the glossary says to avoid for a term its English contains (ポリシー for "policy") is reported.
+
 labml's `translate_cache` files are recognised by their rendered-HTML keys and `_^_N_^_` placeholders; they get the
 translation checks, not the format and source checks.
 """
@@ -22,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -298,6 +302,59 @@ def is_labml(data: dict, text: str) -> bool:
     return bool(data) and html_keys * 2 > len(data) and "\\u" in text
 
 
+GLOSSARY_NAME = "glossary.json"
+
+
+@dataclass(frozen=True)
+class Term:
+    """A glossary term: its rendering per language and renderings to avoid."""
+
+    english: str
+    pattern: re.Pattern[str]
+    renderings: dict[str, str]
+    avoid: dict[str, list[str]]
+
+
+def load_glossary(path: Path) -> tuple[list[Term], list[Problem]]:
+    """Read `translations/glossary.json`: `{"terms": {english: {"ja", "zh", "note", "avoid": {lang: [...]}}}}`."""
+    if not path.exists():
+        return [], []
+    problems: list[Problem] = []
+    data = _load_pairs(path, path.read_text(encoding="utf-8"), problems)
+    if data is None:
+        return [], problems
+    terms_data = data.get("terms")
+    if not isinstance(terms_data, dict):
+        return [], [*problems, Problem(str(path), None, "the glossary needs a 'terms' object")]
+    terms = []
+    for english, entry in terms_data.items():
+        if not isinstance(entry, dict) or not all(isinstance(entry.get(lang), str) and entry.get(lang)
+                                                  for lang in catalogs.TARGET_LANGUAGES):
+            problems.append(Problem(str(path), english, "a term needs a non-empty rendering for each of "
+                                                        + ", ".join(catalogs.TARGET_LANGUAGES)))
+            continue
+        avoid = entry.get("avoid", {})
+        if not isinstance(avoid, dict) or not all(isinstance(v, list) and all(isinstance(w, str) and w for w in v)
+                                                  for v in avoid.values()):
+            problems.append(Problem(str(path), english, "'avoid' must map a language to a list of strings"))
+            continue
+        pattern = re.compile(rf"(?<![A-Za-z]){re.escape(english)}(?:s|es)?(?![A-Za-z])", re.IGNORECASE)
+        terms.append(Term(english, pattern, {lang: entry[lang] for lang in catalogs.TARGET_LANGUAGES}, avoid))
+    return terms, problems
+
+
+def glossary_faults(terms: list[Term], lang: str, english: str, translated: str) -> list[str]:
+    """Renderings the glossary says to avoid, where the English uses the term."""
+    faults = []
+    for term in terms:
+        if not term.avoid.get(lang) or not term.pattern.search(english):
+            continue
+        for word in term.avoid[lang]:
+            if word in translated and term.renderings[lang] not in translated:
+                faults.append(f"glossary: {term.english!r} is {term.renderings[lang]} in {lang}, not {word}")
+    return faults
+
+
 class Checker:
     """Checks files against the catalogs root and the source they were extracted from."""
 
@@ -306,6 +363,7 @@ class Checker:
         self.source_root = Path(source_root)
         self._messages: dict[PurePosixPath, dict[str, str] | None] = {}
         self.entries = 0
+        self.glossary, self.glossary_problems = load_glossary(self.translations / GLOSSARY_NAME)
 
     def source_messages(self, source: PurePosixPath) -> dict[str, str] | None:
         """The English messages of a source file now, or None when the file does not exist."""
@@ -358,7 +416,10 @@ class Checker:
             for key, value in data.items():
                 self.entries += 1
                 if value:
-                    problems.extend(Problem(name, key, fault) for fault in translation_faults(key, value))
+                    faults = translation_faults(key, value)
+                    if where is not None:  # our terminology applies to our catalogs only
+                        faults += glossary_faults(self.glossary, where[0], key, value)
+                    problems.extend(Problem(name, key, fault) for fault in faults)
         if where is not None:
             problems.extend(self._check_source(name, where[0], where[1], data))
         return problems
@@ -423,9 +484,13 @@ class Checker:
         return problems
 
     def repository_files(self) -> list[Path]:
-        if not self.translations.is_dir():
-            return []
-        return sorted(self.translations.rglob("*.json"))
+        """Every catalog and sidecar of every language (the glossary is checked on its own)."""
+        files: list[Path] = []
+        for lang in (catalogs.SOURCE_LANGUAGE, *catalogs.TARGET_LANGUAGES):
+            folder = self.translations / lang
+            if folder.is_dir():
+                files.extend(sorted(folder.rglob("*.json")))
+        return files
 
 
 def run(args: argparse.Namespace) -> int:
@@ -435,8 +500,8 @@ def run(args: argparse.Namespace) -> int:
     files = [Path(name) for name in args.files] if args.files else checker.repository_files()
     if not files:
         print(f"check: no catalogs found in {checker.translations}")
-        return 0
-    problems: list[Problem] = []
+        return 1 if checker.glossary_problems else 0
+    problems: list[Problem] = [] if args.files else list(checker.glossary_problems)
     for path in files:
         problems.extend(checker.check_file(path))
     for problem in problems:
