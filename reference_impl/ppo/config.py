@@ -1,16 +1,18 @@
 r"""
 ---
 title: PPO configuration
-summary: Every hyperparameter of PPO on Atari in one typed dataclass, with the defaults of the published results.
+summary: Every hyperparameter of PPO on Atari in one typed dataclass, with the standard Atari defaults.
 ---
 
 # Configuration
 
-All settings of a training run live in one dataclass, `Config`. The defaults are the Atari hyperparameters
-of the [PPO paper](https://arxiv.org/abs/1707.06347) (its table 5) as used by the baselines implementation:
-8 environments times 128 steps per rollout, 4 epochs of 4 minibatches, Adam with a learning rate of
-$2.5 \cdot 10^{-4}$ annealed linearly to zero, clipping $\epsilon = 0.1$, and
+All settings of a training run live in one dataclass, `Config`. The defaults are the standard Atari settings
+of the baselines implementation of PPO, which CleanRL also uses: 8 environments times 128 steps per rollout,
+4 epochs of 4 minibatches, Adam with a learning rate of $2.5 \cdot 10^{-4}$ annealed linearly to zero,
+clipping $\epsilon = 0.1$, value loss weight $c_1 = 0.5$, entropy weight $c_2 = 0.01$, and
 $\gamma = 0.99$, $\lambda = 0.95$ for [GAE](gae.py).
+They are close to table 5 of the [PPO paper](https://arxiv.org/abs/1707.06347), which uses 3 epochs of
+minibatches of 256 samples, $c_1 = 1$, and also anneals the clipping range.
 
 Each field has a docstring. The [command line](cli.py) reads these docstrings and offers every field as a flag,
 so `--num-envs 16` sets `num_envs`. The [trainer](trainer.py) checks a configuration with `validate`

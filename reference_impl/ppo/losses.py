@@ -143,8 +143,9 @@ def clipped_value_loss(
     While $V_\theta(s_t)$ stays within $\epsilon$ of $V_{\theta_{old}}(s_t)$, both errors are equal
     and this is the plain squared error. Outside that range, if the clipped error is the larger one,
     the maximum picks it; it does not depend on $\theta$, so the gradient is zero.
-    This clipping is not in the PPO paper, but in the baselines implementation that produced its Atari results;
-    with `clip_values=False` the loss is $\frac{1}{2} \mathbb{E}_t \big[(V_\theta(s_t) - R_t)^2\big]$.
+    This clipping is not in the PPO paper. It comes from the baselines implementation of PPO (`ppo2`), and most
+    Atari implementations use it. With `clip_values=False` the loss is
+    $\frac{1}{2} \mathbb{E}_t \big[(V_\theta(s_t) - R_t)^2\big]$.
     """
 
     # $(V_\theta(s_t) - R_t)^2$

@@ -12,9 +12,9 @@ to two outputs:
 * the policy $\pi_\theta(a|s)$, a categorical distribution over the game's actions, given by its logits;
 * the value $V_\theta(s)$, the expected discounted return from this observation.
 
-Both heads share one convolutional trunk, the network of the
-[Nature DQN paper](https://www.nature.com/articles/nature14236) that the
-[PPO paper](https://arxiv.org/abs/1707.06347) also used for Atari.
+Both heads share one convolutional trunk: the network of the
+[Nature DQN paper](https://www.nature.com/articles/nature14236), which the baselines implementation of
+[PPO](https://arxiv.org/abs/1707.06347) uses for Atari.
 Sharing the trunk is why PPO optimizes one combined loss (see the [trainer](trainer.py)):
 the policy and the value function train the same features.
 """
