@@ -169,3 +169,11 @@ def test_glossary_terms_are_checked_in_our_catalogs(project, capsys) -> None:
     glossary.write_text(json.dumps({"terms": {"table": {"ja": "表"}}}), encoding="utf-8")
     assert check.run(argparse.Namespace(files=[], translations=project[1], source_root=project[0])) == 1
     assert f'{glossary}: "table": a term needs a non-empty rendering for each of ja, zh' in capsys.readouterr().out
+
+
+def test_a_source_file_without_catalogs_is_reported(project, capsys) -> None:
+    (project[0] / "toy" / "new.py").write_text('"""A new module."""\n', encoding="utf-8")
+    assert check.run(argparse.Namespace(files=[], translations=project[1], source_root=project[0])) == 1
+    out = capsys.readouterr().out
+    for lang in ("en", "ja", "zh"):
+        assert f"new.py.json: missing: toy/new.py has no {lang} catalog (run python -m tools extract)" in out

@@ -483,6 +483,20 @@ class Checker:
             problems.extend(Problem(name, key, f"fuzzy suggestion: {fault}") for fault in unsafe)
         return problems
 
+    def missing_catalogs(self) -> list[Problem]:
+        """Source files that have no catalog in some language (a module added without running extract)."""
+        from tools.extract import source_files
+
+        problems = []
+        for path in source_files(self.source_root):
+            source = PurePosixPath(path.relative_to(self.source_root).as_posix())
+            for lang in (catalogs.SOURCE_LANGUAGE, *catalogs.TARGET_LANGUAGES):
+                catalog_file = catalogs.catalog_path(lang, source, self.translations)
+                if not catalog_file.exists():
+                    problems.append(Problem(str(catalog_file), None, f"missing: {source} has no {lang} catalog "
+                                                                     "(run python -m tools extract)"))
+        return problems
+
     def repository_files(self) -> list[Path]:
         """Every catalog and sidecar of every language (the glossary is checked on its own)."""
         files: list[Path] = []
@@ -501,7 +515,7 @@ def run(args: argparse.Namespace) -> int:
     if not files:
         print(f"check: no catalogs found in {checker.translations}")
         return 1 if checker.glossary_problems else 0
-    problems: list[Problem] = [] if args.files else list(checker.glossary_problems)
+    problems: list[Problem] = [] if args.files else [*checker.glossary_problems, *checker.missing_catalogs()]
     for path in files:
         problems.extend(checker.check_file(path))
     for problem in problems:
