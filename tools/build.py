@@ -234,7 +234,9 @@ def build_site(out: Path, languages: Iterable[str] | None = None, jobs: int = 0,
                                        labels=labels[lang], languages=settings.languages,
                                        translations=translations, source_root=source_root)
         digest = inputs_digest(lang, generated.digest(), overrides, source_root, translations)
-        stamp = work_dir / ".stamps" / f"{lang}.json"
+        # One stamp per output folder: building elsewhere (a test, a preview) does not invalidate this one.
+        key = hashlib.sha256(str(out).encode()).hexdigest()[:12]
+        stamp = work_dir / ".stamps" / f"{lang}-{key}.json"
         target = out / lang
         result = LanguageResult(lang, built=False, pages=sum(name.endswith(".md") for name in generated.files),
                                 missing=generated.missing, warnings=generated.warnings)

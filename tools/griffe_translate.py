@@ -124,5 +124,5 @@ class TranslateDocstrings(griffe.Extension):
         if source not in self._translators:
             table = {} if self.lang == "en" else load_translations(self.lang, source, self.translations)
             origin = f"translations/{self.lang}/{source}.json"
-            self._translators[source] = Translator(self.lang, table, origin, self._labels)
+            self._translators[source] = Translator(self.lang, table, origin, self._labels, docstring_sections=True)
         return self._translators[source]

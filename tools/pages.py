@@ -46,6 +46,11 @@ SOURCE_FOLDER = "reference_impl"  # the source root's path inside the repository
 PLACEHOLDER_REPO = "https://github.com/annotated-ppo/annotated-ppo"
 
 _ARXIV = re.compile(r"https?://arxiv\.org/abs/([0-9]{4}\.[0-9]{4,5})(?:v\d+)?")
+# The title line of a docstring section that griffe's Google-style parser reads ("Args:", "Returns:", ...).
+_SECTION_TITLE = re.compile(
+    r"^(Args|Arguments|Params|Parameters|Keyword Args|Keyword Arguments|Other Parameters|Returns|Return|Yields|"
+    r"Yield|Receives|Raises|Raise|Exceptions|Warns|Warnings|Attributes|Functions|Methods|Classes|Modules|"
+    r"Examples?|Notes?|Deprecated|Type Aliases)\s*(\([^)]*\))?:\s*$")
 # An inline Markdown link or image target: ](target) or ](target "title").
 _LINK = re.compile(r"(\]\()([^)\s]+)((?:\s+\"[^\"]*\")?\))")
 
@@ -209,6 +214,9 @@ class Translator:
     translations: Mapping[str, Any]  # English message → tools.catalog.Translation (text, machine)
     origin: str  # the catalog, for messages
     labels: Mapping[str, str]
+    # For docstrings: a block that opens a section griffe parses ("Args:", "Returns:") is never wrapped, or the
+    # parser would not find it (its English is shown as is).
+    docstring_sections: bool = False
     warnings: list[str] = field(default_factory=list)
     missing: int = 0
 
@@ -237,31 +245,72 @@ class Translator:
             return english
         return found[0]
 
-    def block(self, english: str) -> str:
-        """One translatable block as Markdown: translated, or English marked as untranslated."""
+    def lookup(self, english: str) -> tuple[str, str]:
+        """One translatable block: (Markdown, kind), kind `translated`, `machine` or `english` (the fallback)."""
         if self.lang == "en":
-            return english
+            return english, "translated"
         found = self._usable(english)
         if found is None:
             self.missing += 1
-            return self._wrap(english, "ap-untranslated", self.labels["untranslated"], lang="en")
+            return english, "english"
         text, machine = found
-        if machine:
-            return self._wrap(text, "ap-machine", self.labels["machine"])
-        return text
+        return text, "machine" if machine else "translated"
 
-    @staticmethod
-    def _wrap(text: str, css_class: str, label: str, lang: str | None = None) -> str:
+    def block(self, english: str) -> str:
+        """One translatable block as Markdown: translated, or English marked as untranslated."""
+        text, kind = self.lookup(english)
+        return self._wrap([text], kind)
+
+    def _bare(self, text: str) -> bool:
+        if self.docstring_sections and _SECTION_TITLE.match(text.split("\n", 1)[0]):
+            return True
         # An indented block continues a list item: a wrapper would turn it into a code block, so it stays bare.
-        if text[:1].isspace():
-            return text
-        lang_attr = f' lang="{lang}"' if lang else ""
+        return text[:1].isspace()
+
+    def _wrap(self, texts: list[str], kind: str) -> str:
+        body = "\n\n".join(texts)
+        if kind not in ("english", "machine") or not texts:
+            return body
+        if self._bare(texts[0]):
+            return texts[0] + ("\n\n" + self._wrap(texts[1:], kind) if texts[1:] else "")
+        bare = next((i for i, text in enumerate(texts) if self.docstring_sections and i and self._bare(text)
+                     and not text[:1].isspace()), None)
+        if bare is not None:
+            return self._wrap(texts[:bare], kind) + "\n\n" + self._wrap(texts[bare:], kind)
+        css_class, label = (("ap-untranslated", self.labels["untranslated"]) if kind == "english"
+                            else ("ap-machine", self.labels["machine"]))
+        lang_attr = ' lang="en"' if kind == "english" else ""
         label_attr = label.replace("&", "&amp;").replace('"', "&quot;")
-        return f'<div class="{css_class}"{lang_attr} data-label="{label_attr}" markdown>\n\n{text}\n\n</div>'
+        return f'<div class="{css_class}"{lang_attr} data-label="{label_attr}" markdown>\n\n{body}\n\n</div>'
 
     def note(self, note: str) -> str:
-        """A whole note, each block translated (display maths and code blocks are kept as they are)."""
-        return "\n\n".join(self.block(b.text) if b.translatable else b.text for b in split_blocks(note))
+        """A whole note, block by block; consecutive fallback (or machine) blocks share one marked wrapper.
+
+        Display maths and code blocks have nothing to translate; between two blocks of the same kind they join
+        that kind's wrapper, so an English paragraph, its formula and the next English paragraph read as one.
+        """
+        items: list[tuple[str, str]] = []
+        for block in split_blocks(note):
+            items.append(self.lookup(block.text) if block.translatable else (block.text, "neutral"))
+        kinds = [kind for _, kind in items]
+        for index, kind in enumerate(kinds):
+            if kind != "neutral":
+                continue
+            before = next((k for k in reversed(kinds[:index]) if k != "neutral"), None)
+            after = next((k for k in kinds[index + 1:] if k != "neutral"), None)
+            kinds[index] = before if before == after and before in ("english", "machine") else "translated"
+        parts: list[str] = []
+        group: list[str] = []
+        group_kind = ""
+        for (text, _), kind in zip(items, kinds):
+            if group and kind != group_kind:
+                parts.append(self._wrap(group, group_kind))
+                group = []
+            group.append(text)
+            group_kind = kind
+        if group:
+            parts.append(self._wrap(group, group_kind))
+        return "\n\n".join(parts)
 
 
 # --- page rendering -------------------------------------------------------------------------------------------
@@ -381,7 +430,7 @@ def render_home(lang: str, documents: list[Document], translators: Mapping[PureP
     heading, _, rest = intro.partition("\n")
     if not heading.startswith("# "):
         heading, rest = f"# {settings.site_name}", intro
-    lines = [_front_matter(title=settings.site_name), heading, "", links_bar(page, labels, settings, settings.paper),
+    lines = [_front_matter(title=settings.site_name) + heading, "", links_bar(page, labels, settings, settings.paper),
              rest.strip(), "", f"## {labels['pages']}", ""]
     for document in documents:
         translator = translators[document.path]

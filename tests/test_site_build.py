@@ -1,0 +1,266 @@
+"""Real MkDocs builds of a small source package in three languages: the output a reader and a crawler get.
+
+One build of en/ja/zh per test session (module-scoped fixture, all tests in one xdist group); a few tests build
+again to check what a rebuild does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import textwrap
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tools.build import build_site
+from tools.errors import UserError
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("site-fixture")]
+
+SITE = "https://annotated-ppo.github.io/annotated-ppo/"
+
+PACKAGE = {
+    "__init__.py": '''\
+        r"""
+        ---
+        title: Toy package
+        summary: A toy package for the site tests.
+        ---
+
+        # Toy package
+
+        The [estimator](estimator.py) lives next door.
+        """
+        ''',
+    "estimator.py": '''\
+        r"""
+        ---
+        title: Toy estimator
+        summary: Estimates advantages, badly.
+        ---
+
+        # Toy estimator
+
+        From [the GAE paper](https://arxiv.org/abs/1506.02438); used by the [package](__init__.py).
+
+        The advantage is $A_t = Q(s_t, a_t) - V(s_t)$.
+        """
+
+        import math
+
+
+        def estimate(reward: float, value: float, gamma: float = 0.99) -> float:
+            r"""
+            ## The estimate
+
+            Policy gradient methods estimate $\\hat{A}_t$:
+
+            $$
+            \\begin{align}
+            \\delta_t &= r_t + \\gamma V(s_{t+1}) - V(s_t) \\\\
+            \\hat{A}_t &= \\delta_t
+            \\end{align}
+            $$
+
+            Args:
+                reward: The reward $r_t$.
+                value: The value $V(s_t)$.
+                gamma: The discount $\\gamma$.
+
+            Returns:
+                The advantage.
+            """
+            # $\\delta_t = r_t + \\gamma V - V$
+            return reward + gamma * value - value + math.sqrt(0.0)
+        ''',
+}
+
+JA = {
+    "Toy estimator": "おもちゃの推定器",
+    "# Toy estimator": "# おもちゃの推定器",
+    "The advantage is $A_t = Q(s_t, a_t) - V(s_t)$.": "近接方策最適化のアドバンテージは $A_t = Q(s_t, a_t) - V(s_t)$ です。",
+    "## The estimate": "## 推定値",
+    "Policy gradient methods estimate $\\hat{A}_t$:": "方策勾配法は $\\hat{A}_t$ を推定します：",
+    # Malicious entries: none of them may reach a page.
+    "From [the GAE paper](https://arxiv.org/abs/1506.02438); used by the [package](__init__.py).":
+        "<script>alert('pwned-1')</script>[GAE 論文](https://arxiv.org/abs/1506.02438)",
+    "$\\delta_t = r_t + \\gamma V - V$": '<img src="x" onerror="alert(\'pwned-2\')">',
+    "Toy package": "[おもちゃ](javascript:alert('pwned-3'))",
+}
+ZH = {
+    "The advantage is $A_t = Q(s_t, a_t) - V(s_t)$.": "近端策略优化的优势是 $A_t = Q(s_t, a_t) - V(s_t)$。",
+    "Policy gradient methods estimate $\\hat{A}_t$:": "策略梯度方法估计 $\\hat{A}_t$：",
+}
+
+
+@dataclass
+class Fixture:
+    root: Path
+    source: Path
+    translations: Path
+    work: Path
+    out: Path
+
+    def build(self, out: Path | None = None, languages: list[str] | None = None, force: bool = False) -> Any:
+        lines: list[str] = []
+        report = build_site(out or self.out, languages, jobs=2, work_dir=self.work, source_root=self.source,
+                            translations=self.translations, force=force, emit=lines.append)
+        report.lines = lines
+        return report
+
+    def html(self, lang: str, page: str) -> str:
+        return (self.out / lang / page / "index.html").read_text(encoding="utf-8")
+
+
+def _write_catalog(root: Path, lang: str, source: str, table: dict[str, str]) -> None:
+    path = root / lang / f"{source}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(table, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fixture]:
+    root = tmp_path_factory.mktemp("toy-site")
+    source = root / "src" / "reference_impl"
+    source.mkdir(parents=True)
+    for name, text in PACKAGE.items():
+        (source / name).write_text(textwrap.dedent(text), encoding="utf-8")
+    translations = root / "translations"
+    _write_catalog(translations, "ja", "estimator.py", {k: v for k, v in JA.items() if k != "Toy package"})
+    _write_catalog(translations, "ja", "__init__.py", {"Toy package": JA["Toy package"]})
+    _write_catalog(translations, "zh", "estimator.py", ZH)
+    fixture = Fixture(root, source, translations, root / "generated", root / "out")
+    report = fixture.build()
+    assert [r.built for r in report.languages] == [True, True, True], report.lines
+    yield fixture
+
+
+def _all_output(out: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def test_each_language_is_a_sibling_folder_with_a_root_page_that_picks_one(site: Fixture) -> None:
+    for lang in ("en", "ja", "zh"):
+        assert (site.out / lang / "index.html").is_file()
+        assert (site.out / lang / "estimator" / "index.html").is_file()
+        assert (site.out / lang / "api" / "estimator" / "index.html").is_file()
+        assert (site.out / lang / "assets" / "katex" / "katex.min.js").is_file()
+        assert list((site.out / lang / "assets" / "katex" / "fonts").glob("KaTeX_Main-Regular.woff2"))
+    root = (site.out / "index.html").read_text(encoding="utf-8")
+    assert 'var languages = ["en", "ja", "zh"];' in root
+    assert "location.replace(choice + \"/\"" in root
+    assert '<a href="ja/" hreflang="ja" lang="ja">日本語</a>' in root
+
+
+def test_html_lang_canonical_and_hreflang_name_the_same_page_in_every_language(site: Fixture) -> None:
+    for lang in ("en", "ja", "zh"):
+        page = site.html(lang, "estimator")
+        assert f'<html lang="{lang}"' in page
+        assert f'<link rel="canonical" href="{SITE}{lang}/estimator/">' in page
+        for other in ("en", "ja", "zh"):
+            assert f'hreflang="{other}" href="{SITE}{other}/estimator/"' in page
+        assert f'hreflang="x-default" href="{SITE}en/estimator/"' in page
+        # The switcher links to the same page, relative, so it works wherever the site is served.
+        assert re.search(r'href="\.\./\.\./zh/estimator/" hreflang="zh" lang="zh" target="_self"', page)
+
+
+def test_sitemap_per_language_lists_pages_with_alternates_and_no_dates(site: Fixture) -> None:
+    sitemap = (site.out / "ja" / "sitemap.xml").read_text(encoding="utf-8")
+    assert f"<loc>{SITE}ja/estimator/</loc>" in sitemap
+    assert f'<xhtml:link rel="alternate" hreflang="zh" href="{SITE}zh/estimator/"/>' in sitemap
+    assert "<lastmod>" not in sitemap
+
+
+def test_404_page_per_language_in_that_language(site: Fixture) -> None:
+    assert "ページが見つかりません" in (site.out / "ja" / "404.html").read_text(encoding="utf-8")
+    assert "页面未找到" in (site.out / "zh" / "404.html").read_text(encoding="utf-8")
+    assert "Page not found" in (site.out / "en" / "404.html").read_text(encoding="utf-8")
+    assert '<html lang="ja"' in (site.out / "ja" / "404.html").read_text(encoding="utf-8")
+
+
+def test_translated_notes_and_docstrings_with_marked_english_fallback(site: Fixture) -> None:
+    page = site.html("ja", "estimator")
+    assert "近接方策最適化のアドバンテージは" in page
+    assert '<h1 id="おもちゃの推定器">おもちゃの推定器<a class="headerlink"' in page  # CJK anchors stay readable
+    assert re.search(r'<div class="ap-untranslated" data-label="英語（未翻訳）" lang="en">\s*<p>From <a', page)
+    api = site.html("ja", "api/estimator")
+    assert "方策勾配法は" in api  # the docstring, translated by the griffe extension
+    # mkdocstrings' own labels in Japanese; the untranslated "Args:" section is still parsed as one (not wrapped).
+    assert '<span class="doc-section-title">引数：</span>' in api
+    assert '<span class="doc-section-title">戻り値：</span>' in api
+    assert "Args:" not in api and '<div class="ap-untranslated" data-label="英語（未翻訳）" lang="en"></div>' not in api
+    en_api = site.html("en", "api/estimator")
+    assert "Policy gradient methods estimate" in en_api and "ap-untranslated" not in en_api
+
+
+def test_no_malicious_translation_reaches_any_file_of_the_site(site: Fixture) -> None:
+    for name, data in _all_output(site.out).items():
+        text = data.decode("utf-8", errors="replace")
+        for payload in ("pwned-1", "pwned-2", "pwned-3"):
+            assert payload not in text, (name, payload)
+    page = site.html("ja", "estimator")
+    assert "From <a href=\"https://arxiv.org/abs/1506.02438\">the GAE paper</a>" in page  # English instead
+
+
+def test_maths_and_code_are_ready_for_katex_and_highlighted(site: Fixture) -> None:
+    page = site.html("en", "estimator")
+    assert '<span class="arithmatex">\\(A_t = Q(s_t, a_t) - V(s_t)\\)</span>' in page
+    assert '<div class="arithmatex">\\[\n\\begin{align}' in page
+    assert '<span class="kn">import</span>' in page
+    assert 'src="../assets/katex/katex.min.js"' in page
+
+
+def test_search_uses_jieba_for_chinese_only(site: Fixture) -> None:
+    zh = json.loads((site.out / "zh" / "search" / "search_index.json").read_text(encoding="utf-8"))
+    ja = json.loads((site.out / "ja" / "search" / "search_index.json").read_text(encoding="utf-8"))
+    zh_text = "".join(doc["text"] for doc in zh["docs"])
+    ja_text = "".join(doc["text"] for doc in ja["docs"])
+    # Material joins the words jieba finds with zero-width spaces; Japanese kanji must not be cut up by it.
+    assert "\u200b策略\u200b" in zh_text
+    assert "\u200b" not in ja_text
+    assert "近接方策最適化" in ja_text
+    assert ja["config"]["lang"] == ["ja"]
+    assert zh["config"]["lang"] == ["zh"]
+
+
+def test_building_again_gives_the_same_bytes(site: Fixture, tmp_path: Path) -> None:
+    again = site.build(out=tmp_path / "again", force=True)
+    assert all(r.built for r in again.languages)
+    first, second = _all_output(site.out), _all_output(tmp_path / "again")
+    assert sorted(first) == sorted(second)
+    differing = [name for name in first if first[name] != second[name]]
+    assert differing == []
+
+
+def test_unchanged_languages_are_not_rebuilt_and_a_changed_catalog_rebuilds_its_language(site: Fixture) -> None:
+    report = site.build()
+    assert [r.built for r in report.languages] == [False, False, False]
+    before = hashlib.sha256((site.out / "en" / "estimator" / "index.html").read_bytes()).hexdigest()
+
+    table = dict(ZH, **{"## The estimate": "## 估计值"})
+    _write_catalog(site.translations, "zh", "estimator.py", table)
+    report = site.build()
+    assert [(r.lang, r.built) for r in report.languages] == [("en", False), ("ja", False), ("zh", True)]
+    assert "估计值" in site.html("zh", "estimator")
+    assert hashlib.sha256((site.out / "en" / "estimator" / "index.html").read_bytes()).hexdigest() == before
+
+
+def test_a_broken_page_fails_the_strict_build_and_keeps_the_last_good_output(site: Fixture, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    site.build(out=out, languages=["en"])
+    good = (out / "en" / "index.html").read_bytes()
+    broken = site.source / "broken.py"
+    broken.write_text('"""A page whose link points nowhere: [gone](#no-such-anchor) and ![x](missing.png)."""\n',
+                      encoding="utf-8")
+    try:
+        with pytest.raises(UserError, match="the build failed for en"):
+            site.build(out=out, languages=["en"])
+    finally:
+        broken.unlink()
+    assert (out / "en" / "index.html").read_bytes() == good
+    assert not (out / ".en.building").exists()
