@@ -196,7 +196,7 @@ def test_generating_a_language_writes_pages_nav_and_assets_and_only_what_changed
 def test_two_sources_claiming_one_page_is_an_error(tmp_path: Path) -> None:
     clash = Document(PurePosixPath("__init__.py"), "Top", "", [])
     other = Document(PurePosixPath("reference_impl.md"), "Top page", "", [])
-    with pytest.raises(UserError, match="reference_impl.md"):
+    with pytest.raises(UserError, match=r"reference_impl\.md"):
         generate_language("en", [clash, other], tmp_path, SETTINGS, LABELS, tmp_path, assets={})
 
 

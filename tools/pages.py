@@ -302,7 +302,7 @@ class Translator:
         parts: list[str] = []
         group: list[str] = []
         group_kind = ""
-        for (text, _), kind in zip(items, kinds):
+        for (text, _), kind in zip(items, kinds, strict=True):
             if group and kind != group_kind:
                 parts.append(self._wrap(group, group_kind))
                 group = []
