@@ -6,9 +6,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tools.protect import DamagedPlaceholders, protect, restore, scan
+from tools.check import translation_faults
+from tools.protect import PLACEHOLDER_RE, DamagedPlaceholders, protect, restore, scan
 
-PROSE = st.text(alphabet="abcxyzABC 0123456789.,;:()-+=*/方策価値优势函数", min_size=1, max_size=12).map(str.strip).filter(
+PROSE = st.text(alphabet="abcxyzABC 0123456789.,;:()-+=*/_!#<>&方策価値优势函数", min_size=1, max_size=12).map(str.strip).filter(
     bool)
 MATH_BODY = st.text(alphabet="abxyz0123456789+-=^_{}()\\ ", min_size=1, max_size=12).map(str.strip).filter(
     lambda body: body and not body.endswith("\\"))
@@ -31,8 +32,11 @@ def test_protect_then_restore_is_exact_for_any_mix_of_maths_code_and_links(piece
     protected = protect(text)
     assert restore(protected.masked, protected) == text
     # A translator that reflows spacing and widens brackets still gets everything back.
-    widened = protected.masked.replace("[[", "［［ ").replace("]]", " ］］")
+    widened = PLACEHOLDER_RE.sub(lambda m: f"［［ {m.group(1)} ］］", protected.masked)
     assert restore(widened, protected) == text
+    # Whatever a translator does to the prose, what protection restores passes the checks.
+    reworded = PLACEHOLDER_RE.sub(lambda m: f"訳{m.group()}", protected.masked.upper())
+    assert translation_faults(text, restore(reworded, protected)) == []
     for piece in pieces:
         if piece.startswith(("$", "`", "https://")):
             assert piece not in protected.masked

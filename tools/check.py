@@ -161,6 +161,11 @@ class _Parts:
     nested_links: int
 
 
+def _prose(text: str) -> str:
+    """Text between protected spans, for the HTML parser: only what `scan` calls a tag may be a tag."""
+    return text.replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _parts(text: str) -> _Parts:
     spans = scan(text)
     maths, code, urls, placeholders = Counter(), Counter(), Counter(), Counter()
@@ -170,7 +175,7 @@ def _parts(text: str) -> _Parts:
     links: list[tuple[str, str]] = []
     nested = 0
     for span in spans:
-        html.append(text[position : span.start])
+        html.append(_prose(text[position : span.start]))
         position = span.end
         if span.kind == "math":
             maths[span.text] += 1
@@ -189,8 +194,8 @@ def _parts(text: str) -> _Parts:
         elif span.kind == "link_close" and opens:
             links.append((span.url, text[opens.pop() : span.start]))
         if span.kind in ("math", "code", "image"):
-            html.append(" ")  # keep `$a<b$` from looking like a tag
-    html.append(text[position:])
+            html.append(" ")
+    html.append(_prose(text[position:]))
     structure = _Structure()
     structure.feed("".join(html))
     structure.finish()
@@ -241,7 +246,7 @@ def translation_faults(english: str, translated: str) -> list[str]:
     ours = Counter(int(m.group(1)) for m in PLACEHOLDER_RE.finditer(translated))
     if ours and ours != Counter(int(m.group(1)) for m in PLACEHOLDER_RE.finditer(english)):
         faults.append("machine-translation placeholders [[N]] left in the text")
-    faults.extend(target.structure.faults)
+    faults.extend((Counter(target.structure.faults) - Counter(source.structure.faults)).elements())  # new ones only
     if target.nested_links > source.nested_links:
         faults.append("link inside a link")
     tags = _difference("HTML tags", source.structure.tags, target.structure.tags)

@@ -131,7 +131,9 @@ def scan(text: str) -> list[Span]:
             continue
         char = text[index]
         rest = text[index:]
-        if at_line_start and rest.lstrip(" ").startswith(("```", "~~~")):
+        # No span may cross the end of the link whose text we are in.
+        limit = pending[-1][0] if pending else len(text)
+        if at_line_start and rest.lstrip(" ").startswith(("```", "~~~")) and not pending:
             fence_start = index + len(rest) - len(rest.lstrip(" "))
             marker = text[fence_start : fence_start + 3]
             close = text.find("\n" + marker, fence_start + 3)
@@ -150,7 +152,7 @@ def scan(text: str) -> list[Span]:
             if environment:
                 closing = f"\\end{{{environment.group(1)}}}"
                 close = text.find(closing, environment.end())
-                if close != -1:
+                if close != -1 and close + len(closing) <= limit:
                     end = close + len(closing)
                     spans.append(Span("math", index, end, text[index:end]))
                     index = end
@@ -158,7 +160,7 @@ def scan(text: str) -> list[Span]:
             if rest.startswith(("\\(", "\\[")):
                 closing = "\\)" if rest[1] == "(" else "\\]"
                 close = text.find(closing, index + 2)
-                if close != -1:
+                if close != -1 and close + 2 <= limit:
                     spans.append(Span("math", index, close + 2, text[index : close + 2]))
                     index = close + 2
                     continue
@@ -167,20 +169,20 @@ def scan(text: str) -> list[Span]:
         if char == "$":
             if rest.startswith("$$"):
                 close = text.find("$$", index + 2)
-                if close != -1:
+                if close != -1 and close + 2 <= limit:
                     spans.append(Span("math", index, close + 2, text[index : close + 2]))
                     index = close + 2
                     continue
             else:
                 end = _inline_math_end(text, index)
-                if end != -1:
+                if end != -1 and end <= limit:
                     spans.append(Span("math", index, end, text[index:end]))
                     index = end
                     continue
         elif char == "`":
             run = len(rest) - len(rest.lstrip("`"))
             close = _closing_backticks(text, index, run)
-            if close != -1:
+            if close != -1 and close + run <= limit:
                 spans.append(Span("code", index, close + run, text[index : close + run]))
                 index = close + run
                 continue
@@ -189,7 +191,7 @@ def scan(text: str) -> list[Span]:
         elif char in "[!［【":
             # Text that already looks like a placeholder is protected, so it cannot be confused with ours.
             match = PLACEHOLDER_RE.match(text, index)
-            if match:
+            if match and match.end() <= limit:
                 spans.append(Span("placeholder", index, match.end(), match.group()))
                 index = match.end()
                 continue
@@ -197,6 +199,8 @@ def scan(text: str) -> list[Span]:
             if text.startswith("[", bracket):
                 close = _matching(text, bracket, "[", "]")
                 target = _link_target(text, close) if close != -1 else None
+                if target is not None and target[0] > limit:
+                    target = None
                 if target is not None and char == "!":
                     spans.append(Span("image", index, target[0], text[index : target[0]], target[1]))
                     index = target[0]
@@ -208,23 +212,24 @@ def scan(text: str) -> list[Span]:
                     continue
         elif char == "<":
             match = _AUTOLINK_RE.match(text, index)
-            if match:
+            if match and match.end() <= limit:
                 spans.append(Span("url", index, match.end(), match.group(), match.group()[1:-1]))
                 index = match.end()
                 continue
             match = _TAG_RE.match(text, index)
-            if match:
+            if match and match.end() <= limit:
                 spans.append(Span("tag", index, match.end(), match.group()))
                 index = match.end()
                 continue
         elif char == "_":
             match = LABML_PLACEHOLDER_RE.match(text, index)
-            if match:
+            if match and match.end() <= limit:
                 spans.append(Span("placeholder", index, match.end(), match.group()))
                 index = match.end()
                 continue
-        elif char in "hf" and (index == 0 or not text[index - 1].isalnum()):
-            match = _URL_RE.match(text, index)
+        elif char in "hf" and (index == 0 or not (text[index - 1].isascii() and text[index - 1].isalnum())):
+            # (CJK text runs straight into a URL: only a Latin letter or digit before it makes it a word.)
+            match = _URL_RE.match(text, index, limit)
             if match:
                 url = match.group().rstrip(".,;:!?")
                 if url.endswith(")") and url.count("(") < url.count(")"):
