@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 from pathlib import Path, PurePosixPath
 
@@ -148,3 +149,12 @@ def test_missing_catalog_loads_empty_and_invalid_json_names_line_and_column(tmp_
     path.write_text('{"a": 1}', encoding="utf-8")
     with pytest.raises(UserError, match="entry 'a': value must be a string"):
         load_translations("ja", "bad.py", tmp_path)
+
+
+def test_written_catalogs_are_ordinary_files_not_private_temporaries(project) -> None:
+    extract(project)
+    mode = catalog_path("ja", GAE, project[1]).stat().st_mode & 0o777
+    umask = os.umask(0)
+    os.umask(umask)
+    assert mode == 0o666 & ~umask
+    assert not list(project[1].rglob("*.tmp"))

@@ -108,11 +108,22 @@ def write_atomic(path: Path, text: str) -> bool:
             stream.write(text)
             stream.flush()
             os.fsync(stream.fileno())
+        os.chmod(temporary, _file_mode(path))  # mkstemp makes 0600 files; catalogs are ordinary files
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
     return True
+
+
+def _file_mode(path: Path) -> int:
+    """The mode a new file would get (0666 minus the umask), or the existing file's mode."""
+    try:
+        return path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def parse_json(text: str, origin: Path | str) -> Any:
