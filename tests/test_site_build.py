@@ -9,7 +9,13 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import socket
+import subprocess
+import sys
 import textwrap
+import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -264,3 +270,52 @@ def test_a_broken_page_fails_the_strict_build_and_keeps_the_last_good_output(sit
         broken.unlink()
     assert (out / "en" / "index.html").read_bytes() == good
     assert not (out / ".en.building").exists()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8")
+    except (OSError, urllib.error.URLError):
+        return None
+
+
+def _wait_for(url: str, needle: str, seconds: float = 60) -> str:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        body = _fetch(url)
+        if body is not None and needle in body:
+            return body
+        time.sleep(0.5)
+    raise AssertionError(f"{url} never showed {needle!r}")
+
+
+def test_preview_serves_a_language_and_reloads_when_a_translation_changes(site: Fixture, tmp_path: Path) -> None:
+    port = _free_port()
+    code = ("import sys; from pathlib import Path; from tools.serve import serve_site; "
+            f"serve_site('ja', {port}, source_root=Path(sys.argv[1]), translations=Path(sys.argv[2]), "
+            "work_dir=Path(sys.argv[3]))")
+    process = subprocess.Popen([sys.executable, "-c", code, str(site.source), str(site.translations),
+                                str(tmp_path / "generated")], cwd=Path(__file__).resolve().parents[1],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        url = f"http://127.0.0.1:{port}/annotated-ppo/ja/estimator/"
+        page = _wait_for(url, "近接方策最適化のアドバンテージは")
+        assert '<html lang="ja"' in page
+        table = dict(JA, **{"## The estimate": "## 推定値（改訂）"})
+        table.pop("Toy package")
+        _write_catalog(site.translations, "ja", "estimator.py", table)
+        _wait_for(url, "推定値（改訂）")
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
