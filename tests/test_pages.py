@@ -152,6 +152,10 @@ def test_links_to_sibling_sources_point_at_their_pages() -> None:
     assert on_page == ("[PPO](index.md), [loss](losses.md#clip), "
                        "[x](https://github.com/o/r/blob/main/reference_impl/ppo/missing.py), "
                        "[paper](https://arxiv.org/abs/1), [a](#s)")
+    badge = ("[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]"
+             "(https://colab.research.google.com/github/o/r/blob/main/n.ipynb)")
+    assert rewrite_links(badge, PurePosixPath("ppo/readme.md"), PurePosixPath("ppo/readme.md"), KNOWN, SETTINGS) == (
+        "[![Open In Colab](../assets/colab-badge.svg)](https://colab.research.google.com/github/o/r/blob/main/n.ipynb)")
     on_api = rewrite_links("[GAE](gae.py) and [PPO](__init__.py)", here, api_page_path(here), KNOWN, SETTINGS)
     assert on_api == "[GAE](../../ppo/gae.md) and [PPO](../../ppo/index.md)"
 

@@ -51,6 +51,9 @@ _SECTION_TITLE = re.compile(
     r"^(Args|Arguments|Params|Parameters|Keyword Args|Keyword Arguments|Other Parameters|Returns|Return|Yields|"
     r"Yield|Receives|Raises|Raise|Exceptions|Warns|Warnings|Attributes|Functions|Methods|Classes|Modules|"
     r"Examples?|Notes?|Deprecated|Type Aliases)\s*(\([^)]*\))?:\s*$")
+# Remote images a reader's browser would fetch from elsewhere, and the vendored copy served instead.
+LOCAL_IMAGES = {"https://colab.research.google.com/assets/colab-badge.svg": "assets/colab-badge.svg"}
+_IMAGE = re.compile(r"(!\[[^\]]*\]\()([^)\s]+)((?:\s+\"[^\"]*\")?\))")
 # An inline Markdown link or image target: ](target) or ](target "title").
 _LINK = re.compile(r"(\]\()([^)\s]+)((?:\s+\"[^\"]*\")?\))")
 
@@ -178,9 +181,18 @@ def rewrite_links(text: str, source: PurePosixPath, from_page: PurePosixPath, kn
     """Point links to sibling source files (`[GAE](gae.py)`) at their pages.
 
     `source` is the file the text comes from (links are relative to it) and `from_page` the page it is shown on.
-    A link to a `.py`/`.md` file that is not a page of the site goes to the file on GitHub.
+    A link to a `.py`/`.md` file that is not a page of the site goes to the file on GitHub. A known remote
+    image (the Colab badge) is replaced by the site's own copy, so that no page loads anything from elsewhere.
     """
     known_set = set(known)
+
+    def local_image(match: re.Match[str]) -> str:
+        local = LOCAL_IMAGES.get(match.group(2))
+        if local is None:
+            return match.group(0)
+        return match.group(1) + _relative(PurePosixPath(local), from_page) + match.group(3)
+
+    text = _IMAGE.sub(local_image, text)
 
     def replace(match: re.Match[str]) -> str:
         target = match.group(2)
