@@ -161,6 +161,10 @@ def test_each_language_is_a_sibling_folder_with_a_root_page_that_picks_one(site:
     assert 'var languages = ["en", "ja", "zh"];' in root
     assert "location.replace(choice + \"/\"" in root
     assert '<a href="ja/" hreflang="ja" lang="ja">日本語</a>' in root
+    index = (site.out / "sitemap.xml").read_text(encoding="utf-8")
+    assert f"<sitemap><loc>{SITE}zh/sitemap.xml</loc></sitemap>" in index
+    assert (site.out / ".nojekyll").is_file()
+    assert "/annotated-ppo/ja/" in (site.out / "404.html").read_text(encoding="utf-8")
 
 
 def test_html_lang_canonical_and_hreflang_name_the_same_page_in_every_language(site: Fixture) -> None:
@@ -186,7 +190,9 @@ def test_404_page_per_language_in_that_language(site: Fixture) -> None:
     assert "ページが見つかりません" in (site.out / "ja" / "404.html").read_text(encoding="utf-8")
     assert "页面未找到" in (site.out / "zh" / "404.html").read_text(encoding="utf-8")
     assert "Page not found" in (site.out / "en" / "404.html").read_text(encoding="utf-8")
-    assert '<html lang="ja"' in (site.out / "ja" / "404.html").read_text(encoding="utf-8")
+    ja = (site.out / "ja" / "404.html").read_text(encoding="utf-8")
+    assert '<html lang="ja"' in ja
+    assert '<a href="/annotated-ppo/ja/">ホームへ戻る</a>' in ja  # 404 pages use absolute paths: any depth works
 
 
 def test_translated_notes_and_docstrings_with_marked_english_fallback(site: Fixture) -> None:

@@ -300,7 +300,8 @@ def _stamp_matches(stamp: Path, digest: str, target: Path) -> bool:
 
 
 def write_root_pages(out: Path, languages: Mapping[str, str], site_name: str, root_url: str) -> None:
-    """`<out>/index.html`, which sends a browser to its preferred language, and the root `404.html`."""
+    """The root of the site: `index.html` (sends a browser to its preferred language), `404.html`, a sitemap
+    index of the languages' sitemaps and `.nojekyll`."""
     from tools.pages import write_if_changed
 
     codes = list(languages)
@@ -362,8 +363,15 @@ def write_root_pages(out: Path, languages: Mapping[str, str], site_name: str, ro
 </body>
 </html>
 """
+    sitemaps = "".join(f"  <sitemap><loc>{html.escape(root_url)}{code}/sitemap.xml</loc></sitemap>\n" for code in codes)
+    sitemap_index = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+                     '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+                     f"{sitemaps}</sitemapindex>\n")
     write_if_changed(out / "index.html", index.encode())
     write_if_changed(out / "404.html", not_found.encode())
+    write_if_changed(out / "sitemap.xml", sitemap_index.encode())
+    # GitHub Pages runs Jekyll unless told not to, and Jekyll drops folders such as api/ppo/__main__/.
+    write_if_changed(out / ".nojekyll", b"")
 
 
 # --- command line and worker ----------------------------------------------------------------------------------
