@@ -181,15 +181,16 @@ def test_notes_sit_beside_the_code_on_a_wide_screen_and_above_it_on_a_phone(site
 
 
 def test_screenshot_of_each_language(site_server: str, page: Any, artifacts: Any) -> None:
+    def shoot(url: str, name: str) -> None:
+        page.goto(url, wait_until="load")
+        page.wait_for_timeout(400)  # let the header's title transition settle
+        page.screenshot(path=str(artifacts / name))
+
     for lang in ("en", "ja", "zh"):
         page.set_viewport_size({"width": 1400, "height": 1000})
-        page.goto(f"{site_server}{lang}/ppo/gae/", wait_until="load")
-        page.screenshot(path=str(artifacts / f"site-{lang}-gae.png"))
-        page.goto(f"{site_server}{lang}/", wait_until="load")
-        page.screenshot(path=str(artifacts / f"site-{lang}-home.png"))
-        page.goto(f"{site_server}{lang}/api/ppo/gae/", wait_until="load")
-        page.screenshot(path=str(artifacts / f"site-{lang}-api-gae.png"))
+        shoot(f"{site_server}{lang}/ppo/gae/", f"site-{lang}-gae.png")
+        shoot(f"{site_server}{lang}/", f"site-{lang}-home.png")
+        shoot(f"{site_server}{lang}/api/ppo/gae/", f"site-{lang}-api-gae.png")
     page.set_viewport_size({"width": 390, "height": 844})
-    page.goto(f"{site_server}ja/ppo/gae/#section-2", wait_until="load")
-    page.screenshot(path=str(artifacts / "site-ja-gae-phone.png"))
+    shoot(f"{site_server}ja/ppo/gae/#section-2", "site-ja-gae-phone.png")
     assert page.problems == []
