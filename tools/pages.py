@@ -20,10 +20,10 @@ rewritten only when their content changes, so a rebuild and the live preview see
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import posixpath
 import re
-import shutil
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -344,8 +344,6 @@ def _arxiv_id(url: str) -> str:
 
 def _front_matter(**values: str) -> str:
     # JSON strings are YAML strings: quotes, colons and CJK survive exactly.
-    import json
-
     lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in values.items() if value]
     return "---\n" + "\n".join(lines) + "\n---\n\n"
 
@@ -586,8 +584,3 @@ def load_documents(source_root: Path = SOURCE_ROOT) -> list[Document]:
     from tools.extract import extract_document, source_files
 
     return [extract_document(path, source_root) for path in source_files(source_root)]
-
-
-def clean(docs_dir: Path) -> None:
-    """Remove a generated docs folder."""
-    shutil.rmtree(docs_dir, ignore_errors=True)
