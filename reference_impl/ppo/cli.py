@@ -79,11 +79,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _train(args: argparse.Namespace) -> int:
-    from .trainer import Trainer
-
     # The settings given on the command line
     given = {config_field.name: getattr(args, config_field.name) for config_field in fields()
              if hasattr(args, config_field.name)}
+    if not args.resume:
+        # Check the settings and the game id before loading PyTorch, so that a mistake is reported at once
+        from .atari import rom_name
+
+        Config(**given).validate()
+        rom_name(Config(**given).env_id)
+
+    from .trainer import Trainer
+
     if args.resume:
         trainer = Trainer.from_checkpoint(args.resume, given)
         print(f"resuming {trainer.config.env_id} at update {trainer.update} from {args.resume}", file=sys.stderr)
