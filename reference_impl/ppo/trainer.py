@@ -98,6 +98,11 @@ def load_checkpoint(path: str | os.PathLike) -> dict[str, Any]:
         raise ConfigError(f"{path}: not a checkpoint of this PPO trainer")
     if checkpoint.get("version") != CHECKPOINT_VERSION:
         raise ConfigError(f"{path}: checkpoint version {checkpoint.get('version')} is not supported")
+    # The settings must be those of this version of `Config`
+    try:
+        Config(**checkpoint["config"])
+    except (KeyError, TypeError) as error:
+        raise ConfigError(f"{path}: the checkpoint's settings do not match this trainer ({error})") from error
     return checkpoint
 
 
