@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path, PurePosixPath
 
@@ -207,3 +208,16 @@ def test_two_sources_claiming_one_page_is_an_error(tmp_path: Path) -> None:
 def test_missing_katex_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(UserError, match="KaTeX is missing; run `npm ci`"):
         asset_files(katex_dist=tmp_path / "node_modules" / "katex" / "dist")
+
+
+def test_navigation_follows_the_configured_reading_order_then_the_package_order(tmp_path: Path) -> None:
+    def doc(path: str) -> Document:
+        return Document(PurePosixPath(path), path, "", [Section("A note.", "x = 1", 1, 1)])
+
+    documents = [doc("ppo/cli.py"), doc("ppo/gae.py"), doc("ppo/__init__.py"), doc("ppo/readme.md"),
+                 doc("ppo/losses.py")]
+    settings = dataclasses.replace(SETTINGS, reading_order=("ppo/__init__.py", "ppo/losses.py", "ppo/gae.py"))
+    result = generate_language("en", documents, tmp_path, settings, LABELS, tmp_path, assets={})
+    pages = [entry for entry in result.nav if isinstance(entry, str)]
+    # The listed pages in the listed order, then the others: the readme before the plain modules
+    assert pages == ["ppo/index.md", "ppo/losses.md", "ppo/gae.md", "ppo/readme.md", "ppo/cli.md"]

@@ -72,6 +72,7 @@ class SiteSettings:
     paper: str
     notebook: str
     languages: dict[str, str]  # code → name, in switcher order
+    reading_order: tuple[str, ...] = ()  # source paths in the order a reader should meet them
 
     @property
     def colab_url(self) -> str:
@@ -118,6 +119,7 @@ def load_settings(config: Mapping[str, Any] | None = None) -> SiteSettings:
         paper=str(extra.get("paper") or "https://arxiv.org/abs/1707.06347"),
         notebook=str(extra.get("notebook") or "reference_impl/ppo/experiment.ipynb"),
         languages={str(code): str(name) for code, name in languages.items()},
+        reading_order=tuple(str(path) for path in extra.get("reading_order") or ()),
     )
 
 
@@ -513,12 +515,15 @@ def asset_files(assets_dir: Path = ASSETS_DIR, katex_dist: Path = KATEX_DIST) ->
     return files
 
 
-def _order(documents: list[Document]) -> list[Document]:
-    # A package reads top down: its readme, then its __init__, then the modules; sub-packages after.
+def _order(documents: list[Document], reading_order: tuple[str, ...] = ()) -> list[Document]:
+    # The pages listed in `extra.reading_order` come first, in that order (the order of the argument, not of the
+    # alphabet); the rest read top down: a package's readme, then its __init__, then the modules.
+    listed = {path: index for index, path in enumerate(reading_order)}
+
     def key(document: Document) -> tuple[Any, ...]:
         path = document.path
         rank = 0 if path.name.lower() == "readme.md" else 1 if path.name == "__init__.py" else 2
-        return (path.parent.parts, rank, path.name)
+        return (listed.get(str(path), len(listed)), path.parent.parts, rank, path.name)
 
     return sorted(documents, key=key)
 
@@ -533,7 +538,7 @@ def generate_language(lang: str, documents: list[Document], docs_dir: Path, sett
         raise UserError(f"{LABELS_FILE}: no labels for language '{lang}'")
     lang_labels = labels[lang]
     result = Generated(lang, docs_dir)
-    documents = _order(documents)
+    documents = _order(documents, settings.reading_order)
     known = [d.path for d in documents]
     translators: dict[PurePosixPath, Translator] = {}
     for document in documents:

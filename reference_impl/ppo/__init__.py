@@ -27,10 +27,10 @@ and it works well across many tasks.
 ## The modules
 
 * [Generalized Advantage Estimation](gae.py): how good each action was, from rewards and values.
-* [Losses](losses.py): the clipped surrogate objective, the clipped value loss and the entropy bonus.
+* [Losses](losses.py): the clipped surrogate objective, the clipped value loss and the diagnostics of an update.
 * [Model](model.py): the convolutional actor-critic network.
 * [Atari environments](atari.py): the games, their preprocessing, and the true game scores.
-* [Configuration](config.py): all hyperparameters, with the defaults of the paper.
+* [Configuration](config.py): all hyperparameters, with the standard Atari defaults.
 * [Trainer](trainer.py): the training loop, with logging, checkpoints and exact resume.
 * [Evaluation](evaluate.py): playing full games with a trained agent.
 * [Command line](cli.py): `python -m reference_impl.ppo train` and `evaluate`.

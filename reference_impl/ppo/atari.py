@@ -1,7 +1,7 @@
 r"""
 ---
 title: Atari environments for PPO
-summary: A vector of Atari games with the preprocessing of the published PPO results, true episode returns and exact replay.
+summary: A vector of Atari games with the preprocessing of the published PPO results, true game scores and exact replay.
 ---
 
 # Atari environments
@@ -160,7 +160,7 @@ class AtariGames:
 
     We reseed an environment every 16 games, with a seed drawn from this object's own random generator.
     That costs about 0.1 seconds per 16 games, and bounds the work of a replay: at most one seeded reset and
-    15 resets per environment, then the actions of the current games (see `restore`).
+    15 unseeded resets per environment, then the actions of the current games (see `restore`).
     """
 
     # Reseed an environment's generator after this many games

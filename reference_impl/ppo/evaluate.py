@@ -52,8 +52,8 @@ def evaluate(
     r"""
     ## Play `episodes` games
 
-    The games run `num_envs` at a time; each environment starts a new game only while more are needed,
-    so exactly `episodes` games count. Games end at a game over or at the time limit, never at a life loss.
+    The games run `num_envs` at a time. An environment keeps starting games, but a game counts only if it
+    started while more games were needed, so exactly `episodes` games count. Games end at a game over or at the time limit, never at a life loss.
     `env_id`, if given, must be the checkpoint's game.
     """
 
@@ -87,8 +87,8 @@ def evaluate(
     observations = games.reset()
     # Games started so far (the first `num_envs` just started) and the results of the finished ones
     started = num_envs
-    # Only the first game of each environment, and the games started later, count: an environment whose
-    # game ended after enough games were started no longer counts
+    # Whether the current game of each environment counts: it does if it started while more games were
+    # needed, which is true of every first game
     counting = np.ones(num_envs, dtype=bool)
     returns: list[float] = []
     lengths: list[int] = []

@@ -1,21 +1,21 @@
 r"""
 ---
 title: PPO losses
-summary: The clipped surrogate objective, the clipped value loss and the entropy bonus of PPO, annotated.
+summary: The clipped surrogate objective and the clipped value loss of PPO, with the diagnostics of an update, annotated.
 ---
 
 # PPO losses
 
-This module holds the three terms that
-[Proximal Policy Optimization](https://arxiv.org/abs/1707.06347) combines into one loss,
-and the two numbers that tell us how far an update moved the policy:
+This module holds the two clipped terms of the loss of
+[Proximal Policy Optimization](https://arxiv.org/abs/1707.06347), and the numbers that tell us how an update went:
 
 * the clipped surrogate objective for the policy,
 * the clipped value loss for the value function,
-* the entropy bonus, which keeps the policy from becoming deterministic too early,
-* the approximate KL divergence and the clip fraction, reported as diagnostics.
+* the approximate KL divergence and the clip fraction, which tell how far an update moved the policy,
+* the explained variance, which tells how well the value function predicts the returns.
 
-The [trainer](trainer.py) computes these on each minibatch, using the advantages from [GAE](gae.py).
+The [trainer](trainer.py) computes these on each minibatch, using the advantages from [GAE](gae.py),
+and adds the entropy bonus, which keeps the policy from becoming deterministic too early.
 """
 
 from dataclasses import dataclass

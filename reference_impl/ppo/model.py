@@ -27,11 +27,11 @@ from torch import nn
 
 def orthogonal_init(layer: nn.Module, gain: float) -> nn.Module:
     r"""
-    ### Orthogonal initialization
+    ## Orthogonal initialization
 
     Initialize the weights of `layer` with a random orthogonal matrix scaled by `gain`, and its bias with zero.
-    An orthogonal matrix preserves the norm of its input, so activations neither explode nor vanish through the
-    layers at the start of training. The gains follow the baselines implementation of PPO.
+    An orthogonal matrix preserves the norm of its input (a non-square one preserves it on the subspace it
+    keeps), so activations neither explode nor vanish through the layers at the start of training. The gains follow the baselines implementation of PPO.
     """
 
     # Random orthogonal weights, scaled by `gain`
