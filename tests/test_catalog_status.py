@@ -2,26 +2,14 @@
 
 from __future__ import annotations
 
-import argparse
-import shutil
 from pathlib import Path
 
 import pytest
 
-from tools import extract_cmd, status
+from tools import status
 from tools.catalog import Catalog
 from tools.cli import build_parser
 from tools.errors import UserError
-
-FIXTURES = Path(__file__).parent / "fixtures" / "catalogs" / "src"
-
-
-@pytest.fixture
-def translations(tmp_path: Path) -> Path:
-    source, root = tmp_path / "src", tmp_path / "translations"
-    shutil.copytree(FIXTURES, source)
-    extract_cmd.run(argparse.Namespace(prune=False, source_root=source, translations=root))
-    return root
 
 
 def run_status(translations: Path, *argv: str) -> int:

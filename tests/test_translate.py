@@ -7,11 +7,9 @@ of answers per request makes them return 429, 500, a slow answer, or a translati
 
 from __future__ import annotations
 
-import argparse
 import html
 import json
 import re
-import shutil
 import threading
 import time
 from collections.abc import Iterator
@@ -21,13 +19,12 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from tools import extract_cmd, translate
+from tools import translate
 from tools.catalog import Catalog
 from tools.cli import build_parser
 from tools.errors import UserError
 from tools.protect import PLACEHOLDER_RE
 
-FIXTURES = Path(__file__).parent / "fixtures" / "catalogs" / "src"
 INTRO = "This is a toy version of [GAE](https://arxiv.org/abs/1506.02438), with $\\gamma$ and $\\lambda$."
 
 
@@ -119,14 +116,6 @@ def server() -> Iterator[Server]:
     instance = Server()
     yield instance
     instance.close()
-
-
-@pytest.fixture
-def translations(tmp_path: Path) -> Path:
-    source, root = tmp_path / "src", tmp_path / "translations"
-    shutil.copytree(FIXTURES, source)
-    extract_cmd.run(argparse.Namespace(prune=False, source_root=source, translations=root))
-    return root
 
 
 def run_translate(translations: Path, server: Server, *argv: str, backend: str = "libre") -> int:
