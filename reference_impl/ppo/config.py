@@ -8,11 +8,12 @@ summary: Every hyperparameter of PPO on Atari in one typed dataclass, with the s
 
 All settings of a training run live in one dataclass, `Config`. The defaults are the standard Atari settings
 of the baselines implementation of PPO, which CleanRL also uses: 8 environments times 128 steps per rollout,
-4 epochs of 4 minibatches, Adam with a learning rate of $2.5 \cdot 10^{-4}$ annealed linearly to zero,
+4 epochs of 4 minibatches, Adam with a learning rate of $2.5 \cdot 10^{-4}$ annealed linearly towards zero,
 clipping $\epsilon = 0.1$, value loss weight $c_1 = 0.5$, entropy weight $c_2 = 0.01$, and
 $\gamma = 0.99$, $\lambda = 0.95$ for [GAE](gae.py).
 They are close to table 5 of the [PPO paper](https://arxiv.org/abs/1707.06347), which uses 3 epochs of
-minibatches of 256 samples, $c_1 = 1$, and also anneals the clipping range.
+minibatches of 256 samples, $c_1 = 1$, and also anneals the clipping range. Our value loss $L^{VF}$ carries a
+factor $\frac{1}{2}$ (see [losses](losses.py)), so $c_1 = 0.5$ weights the squared error by $\frac{1}{4}$.
 
 Each field has a docstring. The [command line](cli.py) reads these docstrings and offers every field as a flag,
 so `--num-envs 16` sets `num_envs`. The [trainer](trainer.py) checks a configuration with `validate`
@@ -55,7 +56,7 @@ class Config:
     learning_rate: float = 2.5e-4
     """Initial learning rate of Adam."""
     anneal_lr: bool = True
-    """Decrease the learning rate linearly to zero over the run."""
+    """Decrease the learning rate linearly over the run: update k of K uses lr * (1 - (k - 1) / K)."""
     adam_eps: float = 1e-5
     """Epsilon of Adam, added to the denominator for numerical stability."""
     gamma: float = 0.99

@@ -69,7 +69,8 @@ def generalized_advantage_estimation(
     $$\hat{A}_t = \sum_{l=0}^{\infty} (\gamma \lambda)^l \delta_{t+l}$$
 
     With $\lambda = 0$ this is the one-step estimate $\delta_t$ (low variance, high bias);
-    with $\lambda = 1$ it is the observed discounted return minus $V(s_t)$ (no bias from $V$, high variance).
+    with $\lambda = 1$ it is the observed discounted return minus $V(s_t)$, bootstrapped from $V$ only where the
+    rollout stops or an episode is truncated (little bias from $V$, high variance).
 
     The sum stops where the episode ends, and at the end of the rollout, where the bootstrap
     $V(s'_t)$ in the last $\delta_t$ stands for everything that comes later.

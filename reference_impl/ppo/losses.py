@@ -33,7 +33,7 @@ def normalize_advantages(advantages: torch.Tensor, eps: float = 1e-8) -> torch.T
 
     $$\bar{A}_t = \frac{\hat{A}_t - \mu}{\sigma + \epsilon}$$
 
-    where $\mu$ and $\sigma$ are the mean and the (unbiased) standard deviation over the minibatch,
+    where $\mu$ and $\sigma$ are the mean and the (Bessel-corrected) standard deviation over the minibatch,
     and $\epsilon = 10^{-8}$ avoids a division by zero.
     """
 
