@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime
 import io
 import shutil
 from pathlib import Path
@@ -54,6 +55,23 @@ def test_json_to_po_to_json_is_lossless(translations: Path, tmp_path: Path) -> N
         "ja/toy/gae.py.po", "ja/toy/readme.md.po", "zh/toy/gae.py.po", "zh/toy/readme.md.po"]
     import_files(translations, *files)
     assert snapshot(translations) == before
+
+
+def test_export_is_byte_identical_for_the_same_catalogs(translations: Path, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    export(translations, tmp_path / "first")
+    export(translations, tmp_path / "second")
+    assert snapshot(tmp_path / "first") == snapshot(tmp_path / "second")
+    text = (tmp_path / "first" / "ja" / "toy" / "gae.py.po").read_text(encoding="utf-8")
+    header = text.split("\n\n", 1)[0]
+    # No export time and no year: the same catalogs give the same file on any day, in any time zone.
+    assert '"POT-Creation-Date: 1970-01-01 00:00+0000\\n"' in header
+    assert str(datetime.date.today().year) not in header
+    assert header.startswith("# Japanese translations of toy/gae.py (annotated-ppo).\n")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # the reproducible-builds convention is honoured
+    export(translations, tmp_path / "dated")
+    assert '"POT-Creation-Date: 2023-11-14 22:13+0000\\n"' in (tmp_path / "dated" / "ja" / "toy" / "gae.py.po").read_text(
+        encoding="utf-8")
 
 
 def test_po_entries_carry_location_context_fuzzy_flags_and_previous_english(translations: Path,

@@ -7,6 +7,8 @@ message in page order:
   entry belongs to (so entries find their catalog again even in a merged PO file) and stays stable when lines move,
   so translation tools do not see a new string every time code shifts. The exact lines are in the `#.` comment
   (`ppo/gae.py:12-30`) and the `#:` reference.
+- The header is the same on every export of the same catalogs (no export date, no year): `POT-Creation-Date` is
+  `SOURCE_DATE_EPOCH` (the reproducible-builds convention, as for the site), 1970-01-01 unless it is set.
 - A fuzzy suggestion is exported with the `fuzzy` flag, the suggestion as `msgstr` and the English it translated as
   the previous msgid (`#| msgid`); machine output is exported as `fuzzy` too (with a `#.` note), so editors show
   both as "needs review". Obsolete translations are written as `#~` entries.
@@ -21,7 +23,9 @@ fuzzy suggestion). Unchanged files give back byte-identical JSON: JSON → PO �
 from __future__ import annotations
 
 import argparse
+import datetime
 import io
+import os
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -36,6 +40,24 @@ from tools.paths import ROOT, SOURCE_ROOT, TRANSLATIONS
 
 SEPARATOR = " · "
 MACHINE_NOTE = "machine translation: needs review"
+LANGUAGE_NAMES = {"ja": "Japanese", "zh": "Chinese (Simplified)"}
+
+
+def export_date() -> datetime.datetime:
+    """The `POT-Creation-Date` of every export: `SOURCE_DATE_EPOCH`, else 0, so that exports are reproducible."""
+    value = os.environ.get("SOURCE_DATE_EPOCH") or "0"
+    try:
+        return datetime.datetime.fromtimestamp(int(value), tz=datetime.timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        raise UserError(f"SOURCE_DATE_EPOCH={value!r}: expected seconds since 1970 (an integer)") from None
+
+
+def header_comment(lang: str, source: PurePosixPath) -> str:
+    """The comment above a PO file's header: what it is and how to bring it back, no date (Babel's has a year)."""
+    name = LANGUAGE_NAMES.get(lang, lang)
+    return (f"# {name} translations of {source.as_posix()} (annotated-ppo).\n"
+            f"# Written by `python -m tools export-po` from translations/{lang}/{source.as_posix()}.json;\n"
+            "# bring your edits back with `python -m tools import-po FILE`.")
 
 
 def _location_parts(location: str) -> tuple[str, str, int]:
@@ -68,7 +90,8 @@ def build_po(lang: str, source: PurePosixPath, root: Path = TRANSLATIONS,
     """The PO catalog of one language for one source file."""
     template = catalogs.read_string_map(catalogs.catalog_path(catalogs.SOURCE_LANGUAGE, source, root))
     catalog = catalogs.Catalog.load(lang, source, root)
-    po = PoCatalog(locale=lang, project="annotated-ppo", fuzzy=False)
+    po = PoCatalog(locale=lang, project="annotated-ppo", fuzzy=False, header_comment=header_comment(lang, source),
+                   creation_date=export_date())
     ordered = [(key, template[key]) for key in page_order(source, template, source_root)]
     for key, location in ordered:
         context, where, line = _location_parts(location)
