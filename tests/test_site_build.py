@@ -23,8 +23,9 @@ from typing import Any
 
 import pytest
 
-from tools.build import build_site
+from tools.build import build_site, write_root_pages
 from tools.errors import UserError
+from tools.pages import load_labels
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("site-fixture")]
 
@@ -167,6 +168,26 @@ def test_each_language_is_a_sibling_folder_with_a_root_page_that_picks_one(site:
     assert "/annotated-ppo/ja/" in (site.out / "404.html").read_text(encoding="utf-8")
 
 
+def test_root_pages_list_the_languages_the_output_folder_holds(tmp_path: Path) -> None:
+    labels = load_labels()
+    languages = {"en": "English", "ja": "日本語", "zh": "简体中文"}
+    (tmp_path / "ja").mkdir()
+    (tmp_path / "ja" / "index.html").write_text("ja", encoding="utf-8")
+    (tmp_path / "zh").mkdir()  # an empty or failed folder is not a language of the site
+    assert write_root_pages(tmp_path, languages, "Site", SITE, labels) == ["ja"]
+    index = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert 'var languages = ["ja"];' in index and '<html lang="ja">' in index
+    assert 'href="ja/"' in index and 'href="en/"' not in index and 'href="zh/"' not in index
+    not_found = (tmp_path / "404.html").read_text(encoding="utf-8")
+    assert "ページが見つかりません: ホームへ戻る (日本語)" in not_found and "/en/" not in not_found
+    assert f"{SITE}ja/sitemap.xml" in (tmp_path / "sitemap.xml").read_text(encoding="utf-8")
+    assert f"{SITE}en/sitemap.xml" not in (tmp_path / "sitemap.xml").read_text(encoding="utf-8")
+    # A later build of another language into the same folder joins it.
+    (tmp_path / "en").mkdir()
+    (tmp_path / "en" / "index.html").write_text("en", encoding="utf-8")
+    assert write_root_pages(tmp_path, languages, "Site", SITE, labels) == ["en", "ja"]
+
+
 def test_html_lang_canonical_and_hreflang_name_the_same_page_in_every_language(site: Fixture) -> None:
     for lang in ("en", "ja", "zh"):
         page = site.html(lang, "estimator")
@@ -266,6 +287,8 @@ def test_a_broken_page_fails_the_strict_build_and_keeps_the_last_good_output(sit
     out = tmp_path / "out"
     site.build(out=out, languages=["en"])
     good = (out / "en" / "index.html").read_bytes()
+    root = (out / "index.html").read_text(encoding="utf-8")  # only what was built: no links to missing languages
+    assert 'var languages = ["en"];' in root and 'hreflang="ja"' not in root
     broken = site.source / "broken.py"
     broken.write_text('"""A page whose link points nowhere: [gone](#no-such-anchor) and ![x](missing.png)."""\n',
                       encoding="utf-8")

@@ -9,8 +9,8 @@
    as soon as it can import it, to the Chinese build: the others are started with the import blocked.
 3. Each language is built into a staging folder and swapped into `<out>/<lang>/` only when it succeeded; a language
    whose inputs have not changed since its last build (same generated pages, configuration, templates, sources and
-   catalogs) is not rebuilt. Then `<out>/index.html` (sends a browser to its preferred language) and a root
-   `404.html` are written.
+   catalogs) is not rebuilt. Then `<out>/index.html` (sends a browser to its preferred language among those built
+   into `<out>`) and a root `404.html` are written.
 
 Builds are reproducible: no build date reaches a page (the sitemap has no `<lastmod>`), and `SOURCE_DATE_EPOCH`
 is fixed (0 unless set) for the rest: the gzip header of `sitemap.xml.gz`.
@@ -271,7 +271,7 @@ def build_site(out: Path, languages: Iterable[str] | None = None, jobs: int = 0,
     if failures:
         raise UserError(f"the build failed for {', '.join(sorted(failures))} (see the messages above)")
 
-    write_root_pages(out, settings.languages, settings.site_name, site_root(settings.site_url))
+    write_root_pages(out, settings.languages, settings.site_name, site_root(settings.site_url), labels)
     report = BuildReport(out, [results[lang] for lang in wanted], time.perf_counter() - started)
     missing = ", ".join(f"{r.lang}: {r.missing}" for r in report.languages if r.lang != "en")
     emit(f"site: {out} ({', '.join(wanted)}) in {report.seconds:.1f}s"
@@ -290,14 +290,21 @@ def _stamp_matches(stamp: Path, digest: str, target: Path) -> bool:
 # --- the root of the site -------------------------------------------------------------------------------------
 
 
-def write_root_pages(out: Path, languages: Mapping[str, str], site_name: str, root_url: str) -> None:
+def write_root_pages(out: Path, languages: Mapping[str, str], site_name: str, root_url: str,
+                     labels: Mapping[str, Mapping[str, str]]) -> list[str]:
     """The root of the site: `index.html` (sends a browser to its preferred language), `404.html`, a sitemap
-    index of the languages' sitemaps and `.nojekyll`."""
+    index of the languages' sitemaps and `.nojekyll`.
+
+    They list the configured languages that `out` holds a build of (`<out>/<lang>/index.html`), whichever run built
+    them: `build --lang ja` into an empty folder gives a root that knows only Japanese. Returns those languages.
+    """
     from tools.pages import write_if_changed
 
-    codes = list(languages)
-    links = "\n".join(f'    <li><a href="{code}/" hreflang="{code}" lang="{code}">{html.escape(name)}</a></li>'
-                      for code, name in languages.items())
+    codes = [code for code in languages if (out / code / "index.html").is_file()]
+    if not codes:
+        return []
+    links = "\n".join(f'    <li><a href="{code}/" hreflang="{code}" lang="{code}">{html.escape(languages[code])}</a></li>'
+                      for code in codes)
     alternates = "\n".join(f'  <link rel="alternate" hreflang="{code}" href="{html.escape(root_url)}{code}/">'
                            for code in codes)
     script = (
@@ -333,11 +340,11 @@ def write_root_pages(out: Path, languages: Mapping[str, str], site_name: str, ro
 </html>
 """
     base_path = urlsplit(root_url).path or "/"
-    messages = {"en": "Page not found.", "ja": "ページが見つかりません。", "zh": "页面未找到。"}
     items = "\n".join(
         f'    <li lang="{code}"><a href="{html.escape(base_path)}{code}/" hreflang="{code}">'
-        f"{html.escape(messages.get(code, messages['en']))} {html.escape(name)}</a></li>"
-        for code, name in languages.items())
+        f"{html.escape(labels[code]['not_found_title'])}: {html.escape(labels[code]['back_home'])} "
+        f"({html.escape(languages[code])})</a></li>"
+        for code in codes)
     not_found = f"""<!doctype html>
 <html lang="{codes[0]}">
 <head>
@@ -363,6 +370,7 @@ def write_root_pages(out: Path, languages: Mapping[str, str], site_name: str, ro
     write_if_changed(out / "sitemap.xml", sitemap_index.encode())
     # GitHub Pages runs Jekyll unless told not to, and Jekyll drops folders such as api/ppo/__main__/.
     write_if_changed(out / ".nojekyll", b"")
+    return codes
 
 
 # --- command line and worker ----------------------------------------------------------------------------------
