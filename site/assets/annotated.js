@@ -31,35 +31,55 @@
     });
   }
 
-  // Headings with maths reach the navigation as plain text ("Mixing \\(k\\)-step estimates"): render those too.
-  function renderNavigationMaths(root) {
+  // Headings with maths reach the navigation and Material's search results as plain text ("Mixing \(k\)-step
+  // estimates"), and so do the section texts shown under a search result: render the \(..\) and \[..\] in them
+  // (inline, to keep a result short). TeX that KaTeX refuses, or that a search highlight cut in two, stays as is.
+  var TEX = /\\\(([\s\S]+?)\\\)|\\\[([\s\S]+?)\\\]/g;
+
+  function renderTextMaths(root) {
     if (typeof katex === "undefined") return;
-    root.querySelectorAll(".md-nav__link").forEach(function (link) {
-      var walker = document.createTreeWalker(link, NodeFilter.SHOW_TEXT);
-      var nodes = [];
-      while (walker.nextNode()) {
-        if (walker.currentNode.nodeValue.indexOf("\\(") >= 0) nodes.push(walker.currentNode);
+    var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    var nodes = [];
+    while (walker.nextNode()) {
+      var node = walker.currentNode;
+      var value = node.nodeValue;
+      if ((value.indexOf("\\(") >= 0 || value.indexOf("\\[") >= 0) &&
+          !node.parentNode.closest("code, pre, .katex, .arithmatex")) {
+        nodes.push(node);
       }
-      nodes.forEach(function (node) {
-        var parts = node.nodeValue.split(/\\\((.+?)\\\)/);
-        if (parts.length < 3) return;
-        var fragment = document.createDocumentFragment();
-        parts.forEach(function (part, index) {
-          if (index % 2 === 0) {
-            fragment.appendChild(document.createTextNode(part));
-            return;
-          }
-          var span = document.createElement("span");
-          try {
-            katex.render(part, span, { throwOnError: true, output: "html" });
-          } catch (error) {
-            span.textContent = part;
-          }
-          fragment.appendChild(span);
-        });
-        node.parentNode.replaceChild(fragment, node);
-      });
+    }
+    nodes.forEach(function (node) {
+      var text = node.nodeValue;
+      var fragment = document.createDocumentFragment();
+      var position = 0;
+      var found = false;
+      TEX.lastIndex = 0;
+      var match;
+      while ((match = TEX.exec(text)) !== null) {
+        var span = document.createElement("span");
+        try {
+          katex.render(match[1] !== undefined ? match[1] : match[2], span, { throwOnError: true, output: "html" });
+        } catch (error) {
+          continue; // not maths KaTeX understands: the text stays as it is
+        }
+        fragment.appendChild(document.createTextNode(text.slice(position, match.index)));
+        fragment.appendChild(span);
+        position = match.index + match[0].length;
+        found = true;
+      }
+      if (!found) return;
+      fragment.appendChild(document.createTextNode(text.slice(position)));
+      node.parentNode.replaceChild(fragment, node);
     });
+  }
+
+  // Material fills the search results as the reader types (and adds more on scrolling): render each batch.
+  function watchSearchResults() {
+    var list = document.querySelector(".md-search-result__list");
+    if (!list || typeof MutationObserver === "undefined" || list.dataset.mathsWatched) return;
+    list.dataset.mathsWatched = "true";
+    // Rendering changes the list too; the second call finds no TeX left and changes nothing, so this settles.
+    new MutationObserver(function () { renderTextMaths(list); }).observe(list, { childList: true, subtree: true });
   }
 
   // Every language has the same sections, so the switcher can keep the reader where they are.
@@ -73,7 +93,8 @@
 
   function setUp() {
     renderMaths(document.body);
-    renderNavigationMaths(document.body);
+    document.querySelectorAll(".md-nav__link").forEach(renderTextMaths);
+    watchSearchResults();
     keepSectionOnSwitch(document);
   }
 

@@ -135,6 +135,22 @@ def test_search_finds_the_word_in_pages_of_that_language_only(site_server: str, 
     assert page.problems == []
 
 
+def test_maths_in_search_results_is_rendered_not_raw_tex(site_server: str, page: Any) -> None:
+    page.goto(f"{site_server}en/", wait_until="load")
+    search = page.locator("input.md-search__input")
+    search.click()
+    search.fill("Mixing")  # the GAE heading "Mixing $k$-step estimates": \(k\) in the search index
+    search.press("End")
+    title = page.locator(".md-search-result__item", has_text="-step estimates").first
+    title.wait_for(timeout=15_000)
+    page.wait_for_function(r"""() => {
+      const list = document.querySelector(".md-search-result__list");
+      return list.querySelector(".katex") && !/\\\(|\\\[/.test(list.textContent);
+    }""", timeout=5_000)
+    assert title.locator(".katex").count() >= 1
+    assert page.problems == []
+
+
 def test_paper_code_and_colab_links_point_where_they_should(site_server: str, page: Any) -> None:
     colab = ("https://colab.research.google.com/github/annotated-ppo/annotated-ppo/blob/main/"
              "reference_impl/ppo/experiment.ipynb")
