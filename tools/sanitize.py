@@ -17,6 +17,7 @@ mkdocstrings and the page generator's layout.
 
 from __future__ import annotations
 
+import functools
 from html.parser import HTMLParser
 
 import markdown
@@ -76,9 +77,22 @@ def sanitize_html(html: str) -> str:
     )
 
 
+@functools.lru_cache(maxsize=1)
+def _renderer() -> markdown.Markdown:
+    # Setting up the extensions costs more than converting a note: one instance serves every call (reset between).
+    return markdown.Markdown(extensions=_MARKDOWN_EXTENSIONS, extension_configs=_MARKDOWN_CONFIG)
+
+
 def render_markdown(text: str) -> str:
-    """Render one string of Markdown as the site would (the extensions that can produce markup)."""
-    return markdown.markdown(text, extensions=_MARKDOWN_EXTENSIONS, extension_configs=_MARKDOWN_CONFIG)
+    """Render one string of Markdown as the site would (the extensions that can produce markup).
+
+    Not thread-safe (one shared renderer): page generation and the griffe extension call it from one thread.
+    """
+    renderer = _renderer()
+    try:
+        return renderer.convert(text)
+    finally:
+        renderer.reset()
 
 
 class _Tags(HTMLParser):
@@ -107,6 +121,12 @@ def unsafe_content(text: str) -> list[str]:
     Compares the tags and attributes of the rendered HTML with those left after `sanitize_html`, so the answer
     does not depend on how either serialises entities or quotes.
     """
+    return list(_unsafe_content(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _unsafe_content(text: str) -> tuple[str, ...]:
+    # A page build asks about the same title and blocks several times (page, home, navigation, API reference).
     rendered = render_markdown(text)
     before = _tags(rendered)
     after = _tags(sanitize_html(rendered))
@@ -125,4 +145,4 @@ def unsafe_content(text: str) -> list[str]:
                 else:
                     problems.append(f"{name} attribute on <{tag}>")
     # Text inside removed elements (<script>alert(1)</script>) disappears with them; the element is reported.
-    return list(dict.fromkeys(problems))
+    return tuple(dict.fromkeys(problems))
