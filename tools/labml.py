@@ -35,6 +35,8 @@ from tools.protect import scan
 CLOSE_CUTOFF = 0.75
 WILDCARD = "\u2063"  # invisible separator: stands for any protected span when comparing
 BLOCK_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "div", "td", "th", "dt", "dd"}
+# Inline elements and the Markdown that opens and closes them (`<code>` inside `<pre>` is the fence's business).
+INLINE_MARKERS = {"code": "`", "strong": "**", "b": "**", "em": "*", "i": "*"}
 
 
 class _ToMarkdown(HTMLParser):
@@ -73,12 +75,8 @@ class _ToMarkdown(HTMLParser):
                 return
             self._links.append(attributes.get("href") or "")
             self._current.append("[")
-        elif tag == "code" and not self._pre:
-            self._current.append("`")
-        elif tag in ("strong", "b"):
-            self._current.append("**")
-        elif tag in ("em", "i"):
-            self._current.append("*")
+        elif self._inline(tag):
+            self._current.append(INLINE_MARKERS[tag])
         elif tag == "br":
             self._current.append("\n")
         elif tag == "img":
@@ -95,12 +93,11 @@ class _ToMarkdown(HTMLParser):
             href = self._links.pop() if self._links else ""
             if href is not None:
                 self._current.append(f"]({href})")
-        elif tag == "code" and not self._pre:
-            self._current.append("`")
-        elif tag in ("strong", "b"):
-            self._current.append("**")
-        elif tag in ("em", "i"):
-            self._current.append("*")
+        elif self._inline(tag):
+            self._current.append(INLINE_MARKERS[tag])
+
+    def _inline(self, tag: str) -> bool:
+        return tag in INLINE_MARKERS and not (tag == "code" and self._pre)
 
     def handle_data(self, data: str) -> None:
         if not self._pre:
