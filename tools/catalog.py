@@ -416,6 +416,18 @@ def all_catalogs(lang: str, root: Path = TRANSLATIONS) -> list[Path]:
     return sorted(path for path in folder.rglob("*.json") if not is_state_file(path))
 
 
+def english_templates(root: Path = TRANSLATIONS) -> list[tuple[PurePosixPath, dict[str, str]]]:
+    """(source path, `{English message: location}`) of every English template, sorted by path.
+
+    Every command that works on the messages starts here; without templates there is nothing to work on, which is
+    a `UserError` that says what to run.
+    """
+    templates = all_catalogs(SOURCE_LANGUAGE, root)
+    if not templates:
+        raise UserError(f"{Path(root) / SOURCE_LANGUAGE}: no English catalogs: run python -m tools extract")
+    return [(source_of(path, SOURCE_LANGUAGE, root), read_string_map(path)) for path in templates]
+
+
 def orphan_catalogs(sources: set[PurePosixPath], languages: Iterable[str], root: Path = TRANSLATIONS) -> list[Path]:
     """Catalogs and sidecars whose source file no longer exists."""
     orphans = []

@@ -218,13 +218,9 @@ def import_directory(directory: Path, lang: str | None = None, root: Path = TRAN
     files = sorted(directory.rglob("*.json"))
     if not files:
         raise UserError(f"{directory}: no *.json catalogs in it")
-    templates = catalogs.all_catalogs(catalogs.SOURCE_LANGUAGE, root)
-    if not templates:
-        raise UserError(f"{root / catalogs.SOURCE_LANGUAGE}: no English catalogs: run python -m tools extract")
     ours: dict[str, list[tuple[PurePosixPath, str]]] = {}
-    for template in templates:
-        source = catalogs.source_of(template, catalogs.SOURCE_LANGUAGE, root)
-        for key in catalogs.read_string_map(template):
+    for source, template in catalogs.english_templates(root):
+        for key in template:
             ours.setdefault(normalise(key), []).append((source, key))
     reports: dict[str, LabmlReport] = {}
     loaded: dict[tuple[str, PurePosixPath], catalogs.Catalog] = {}

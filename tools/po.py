@@ -85,10 +85,11 @@ def page_order(source: PurePosixPath, template: dict[str, str], source_root: Pat
                                              rank.get(template[key].rpartition(SEPARATOR)[2], 2), template[key], key))
 
 
-def build_po(lang: str, source: PurePosixPath, root: Path = TRANSLATIONS,
-             source_root: Path = SOURCE_ROOT) -> PoCatalog:
-    """The PO catalog of one language for one source file."""
-    template = catalogs.read_string_map(catalogs.catalog_path(catalogs.SOURCE_LANGUAGE, source, root))
+def build_po(lang: str, source: PurePosixPath, root: Path = TRANSLATIONS, source_root: Path = SOURCE_ROOT,
+             template: dict[str, str] | None = None) -> PoCatalog:
+    """The PO catalog of one language for one source file (`template`: its English catalog, read if not given)."""
+    if template is None:
+        template = catalogs.read_string_map(catalogs.catalog_path(catalogs.SOURCE_LANGUAGE, source, root))
     catalog = catalogs.Catalog.load(lang, source, root)
     po = PoCatalog(locale=lang, project="annotated-ppo", fuzzy=False, header_comment=header_comment(lang, source),
                    creation_date=export_date())
@@ -147,14 +148,11 @@ def run_export(args: argparse.Namespace) -> int:
     if not out.is_absolute():
         out = Path(getattr(args, "base", None) or ROOT) / out
     languages = args.lang or list(catalogs.TARGET_LANGUAGES)
-    templates = catalogs.all_catalogs(catalogs.SOURCE_LANGUAGE, root)
-    if not templates:
-        raise UserError(f"{root / catalogs.SOURCE_LANGUAGE}: no English catalogs: run python -m tools extract")
+    templates = catalogs.english_templates(root)
     written = 0
     for lang in languages:
-        for template in templates:
-            source = catalogs.source_of(template, catalogs.SOURCE_LANGUAGE, root)
-            text = po_text(build_po(lang, source, root, source_root)).decode("utf-8")
+        for source, template in templates:
+            text = po_text(build_po(lang, source, root, source_root, template)).decode("utf-8")
             catalogs.write_atomic(out / lang / f"{source.as_posix()}.po", text)
             written += 1
     print(f"export-po: {written} file(s) in {out}")

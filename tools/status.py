@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from tools import catalog as catalogs
-from tools.errors import UserError
 from tools.paths import TRANSLATIONS
 
 STATES = ("translated", "machine", "fuzzy", "missing")
@@ -66,15 +65,10 @@ def count(lang: str, source: PurePosixPath, keys: list[str], root: Path = TRANSL
 
 def collect(languages: list[str], root: Path = TRANSLATIONS) -> dict[str, dict[PurePosixPath, Counts]]:
     """language → source file → counts, for every English template under `root`."""
-    templates = catalogs.all_catalogs(catalogs.SOURCE_LANGUAGE, root)
-    if not templates:
-        raise UserError(f"{Path(root) / catalogs.SOURCE_LANGUAGE}: no English catalogs: run python -m tools extract")
     result: dict[str, dict[PurePosixPath, Counts]] = {lang: {} for lang in languages}
-    for template in templates:
-        source = catalogs.source_of(template, catalogs.SOURCE_LANGUAGE, root)
-        keys = list(catalogs.read_string_map(template))
+    for source, template in catalogs.english_templates(root):
         for lang in languages:
-            result[lang][source] = count(lang, source, keys, root)
+            result[lang][source] = count(lang, source, list(template), root)
     return result
 
 
@@ -87,11 +81,8 @@ def table(results: dict[str, dict[PurePosixPath, Counts]]) -> str:
         return (lang, name, str(counts.reviewed), str(counts.machine), str(counts.fuzzy), str(counts.missing),
                 str(counts.total), f"{counts.percent():.1f}%", f"{counts.percent(reviewed_only=True):.1f}%")
 
-    for lang, files in results.items():
-        total = Counts()
-        for source, counts in files.items():
-            rows.append(row(lang, source.as_posix(), counts))
-            total.add(counts)
+    for (lang, files), total in zip(results.items(), totals(results).values(), strict=True):
+        rows.extend(row(lang, source.as_posix(), counts) for source, counts in files.items())
         rows.append(row(lang, "TOTAL", total))
     widths = [max(len(line[i]) for line in [header, *rows]) for i in range(len(header))]
     lines = []
@@ -102,6 +93,7 @@ def table(results: dict[str, dict[PurePosixPath, Counts]]) -> str:
 
 
 def totals(results: dict[str, dict[PurePosixPath, Counts]]) -> dict[str, Counts]:
+    """language → the counts of all its files together."""
     out = {}
     for lang, files in results.items():
         total = Counts()

@@ -232,14 +232,10 @@ class Outcome:
 
 def pending_messages(lang: str, root: Path = TRANSLATIONS) -> list[tuple[PurePosixPath, str]]:
     """(source, English) of every missing entry of a language, in file and catalog order."""
-    templates = catalogs.all_catalogs(catalogs.SOURCE_LANGUAGE, root)
-    if not templates:
-        raise UserError(f"{Path(root) / catalogs.SOURCE_LANGUAGE}: no English catalogs: run python -m tools extract")
     pending = []
-    for template in templates:
-        source = catalogs.source_of(template, catalogs.SOURCE_LANGUAGE, root)
+    for source, template in catalogs.english_templates(root):
         catalog = catalogs.Catalog.load(lang, source, root)
-        for key in catalogs.read_string_map(template):
+        for key in template:
             if catalog.state(key) == "missing":
                 pending.append((source, key))
     return pending
