@@ -13,6 +13,7 @@ import pytest
 from tools import extract_cmd
 from tools.catalog import Catalog, Translation, catalog_path, load_translations, read_string_map
 from tools.errors import UserError
+from tools.files import write_atomic
 
 FIXTURES = Path(__file__).parent / "fixtures" / "catalogs" / "src"
 GAE = PurePosixPath("toy/gae.py")
@@ -158,3 +159,15 @@ def test_written_catalogs_are_ordinary_files_not_private_temporaries(project) ->
     os.umask(umask)
     assert mode == 0o666 & ~umask
     assert not list(project[1].rglob("*.tmp"))
+
+
+def test_atomic_write_replaces_the_file_whole_and_leaves_an_unchanged_one_alone(tmp_path: Path) -> None:
+    path = tmp_path / "deep" / "file.json"
+    assert write_atomic(path, "{}\n") is True
+    inode = path.stat().st_ino
+    assert write_atomic(path, b"{}\n") is False  # same bytes: not rewritten, so watchers see no change
+    assert path.stat().st_ino == inode
+    assert write_atomic(path, '{"方策": "x"}\n') is True
+    assert path.stat().st_ino != inode  # a new file renamed over the old one, never the old one truncated
+    assert path.read_bytes() == '{"方策": "x"}\n'.encode()
+    assert [p.name for p in path.parent.iterdir()] == ["file.json"]

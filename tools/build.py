@@ -39,6 +39,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from tools.errors import UserError
+from tools.files import write_atomic
 from tools.paths import ROOT, SITE, SOURCE_ROOT, TRANSLATIONS
 
 CONFIG_FILE = ROOT / "mkdocs.yml"
@@ -258,9 +259,7 @@ def build_site(out: Path, languages: Iterable[str] | None = None, jobs: int = 0,
             return
         shutil.rmtree(target, ignore_errors=True)
         os.replace(staging, target)
-        stamp = Path(spec["stamp"])
-        stamp.parent.mkdir(parents=True, exist_ok=True)
-        stamp.write_text(json.dumps({"digest": spec["digest"], "out": str(target)}) + "\n", encoding="utf-8")
+        write_atomic(Path(spec["stamp"]), json.dumps({"digest": spec["digest"], "out": str(target)}) + "\n")
         results[lang].built = True
         results[lang].seconds = seconds
         emit_locked(f"[{lang}] built in {seconds:.1f}s -> {target}")
@@ -298,8 +297,6 @@ def write_root_pages(out: Path, languages: Mapping[str, str], site_name: str, ro
     They list the configured languages that `out` holds a build of (`<out>/<lang>/index.html`), whichever run built
     them: `build --lang ja` into an empty folder gives a root that knows only Japanese. Returns those languages.
     """
-    from tools.pages import write_if_changed
-
     codes = [code for code in languages if (out / code / "index.html").is_file()]
     if not codes:
         return []
@@ -365,11 +362,11 @@ def write_root_pages(out: Path, languages: Mapping[str, str], site_name: str, ro
     sitemap_index = ('<?xml version="1.0" encoding="UTF-8"?>\n'
                      '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
                      f"{sitemaps}</sitemapindex>\n")
-    write_if_changed(out / "index.html", index.encode())
-    write_if_changed(out / "404.html", not_found.encode())
-    write_if_changed(out / "sitemap.xml", sitemap_index.encode())
+    write_atomic(out / "index.html", index.encode())
+    write_atomic(out / "404.html", not_found.encode())
+    write_atomic(out / "sitemap.xml", sitemap_index.encode())
     # GitHub Pages runs Jekyll unless told not to, and Jekyll drops folders such as api/ppo/__main__/.
-    write_if_changed(out / ".nojekyll", b"")
+    write_atomic(out / ".nojekyll", b"")
     return codes
 
 

@@ -33,8 +33,6 @@ from __future__ import annotations
 
 import difflib
 import json
-import os
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -42,6 +40,7 @@ from typing import Any
 
 from tools.document import Document, messages
 from tools.errors import UserError
+from tools.files import write_atomic
 from tools.paths import TRANSLATIONS
 
 SOURCE_LANGUAGE = "en"
@@ -88,42 +87,6 @@ def source_of(catalog: Path, lang: str, root: Path = TRANSLATIONS) -> PurePosixP
 def dumps(data: dict[str, Any]) -> str:
     """The one JSON formatting of every catalog file."""
     return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-
-
-def write_atomic(path: Path, text: str) -> bool:
-    """Write `text` through a temporary file in the same folder; unchanged files are not touched.
-
-    Returns whether the file changed.
-    """
-    path = Path(path)
-    try:
-        if path.read_text(encoding="utf-8") == text:
-            return False
-    except (FileNotFoundError, UnicodeDecodeError):
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, _file_mode(path))  # mkstemp makes 0600 files; catalogs are ordinary files
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return True
-
-
-def _file_mode(path: Path) -> int:
-    """The mode a new file would get (0666 minus the umask), or the existing file's mode."""
-    try:
-        return path.stat().st_mode & 0o777
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
 
 
 def parse_json(text: str, origin: Path | str) -> Any:

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import posixpath
 import re
 from collections.abc import Iterable, Mapping
@@ -33,6 +32,7 @@ import yaml
 
 from tools.document import Document, split_blocks
 from tools.errors import UserError
+from tools.files import write_atomic
 from tools.paths import ROOT, SITE, SOURCE_ROOT, TRANSLATIONS
 from tools.sanitize import unsafe_content
 
@@ -462,20 +462,6 @@ def render_home(lang: str, documents: list[Document], translators: Mapping[PureP
 # --- writing a language ---------------------------------------------------------------------------------------
 
 
-def write_if_changed(path: Path, data: bytes) -> bool:
-    """Write atomically, and only when the content differs (keeps mtimes for watchers and incremental builds)."""
-    try:
-        if path.read_bytes() == data:
-            return False
-    except OSError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
-    return True
-
-
 @dataclass
 class Generated:
     """What generating one language produced."""
@@ -568,7 +554,7 @@ def generate_language(lang: str, documents: list[Document], docs_dir: Path, sett
     files.update(asset_files() if assets is None else assets)
 
     for name, data in files.items():
-        result.written += write_if_changed(docs_dir / name, data)
+        result.written += write_atomic(docs_dir / name, data, sync=False)
     for path in sorted(docs_dir.rglob("*"), reverse=True):
         relative = path.relative_to(docs_dir).as_posix()
         if path.is_file() and relative not in files:

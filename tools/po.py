@@ -36,6 +36,7 @@ from babel.messages.pofile import PoFileError, denormalize, normalize, read_po, 
 
 from tools import catalog as catalogs
 from tools.errors import UserError
+from tools.files import write_atomic
 from tools.paths import ROOT, SOURCE_ROOT, TRANSLATIONS
 
 SEPARATOR = " · "
@@ -153,7 +154,7 @@ def run_export(args: argparse.Namespace) -> int:
     for lang in languages:
         for source, template in templates:
             text = po_text(build_po(lang, source, root, source_root, template)).decode("utf-8")
-            catalogs.write_atomic(out / lang / f"{source.as_posix()}.po", text)
+            write_atomic(out / lang / f"{source.as_posix()}.po", text)
             written += 1
     print(f"export-po: {written} file(s) in {out}")
     return 0

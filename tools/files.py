@@ -1,0 +1,47 @@
+"""Writing files so that nothing is ever half-written: the one way every command writes."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+def write_atomic(path: Path, data: bytes | str, *, sync: bool = True) -> bool:
+    """Write `data` (text is UTF-8 with `\\n` line ends) through a temporary file in the same folder.
+
+    A reader sees the old file or the new one, never a part; an unchanged file is not touched (its mtime stays, for
+    watchers and incremental builds). `sync=False` skips the fsync, for files that can be generated again (pages,
+    copied assets). Returns whether the file changed.
+    """
+    path = Path(path)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        if path.read_bytes() == payload:
+            return False
+    except OSError:
+        pass  # missing, or unreadable: written below (or the write says why it cannot be)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(payload)
+            if sync:
+                stream.flush()
+                os.fsync(stream.fileno())
+        os.chmod(temporary, _file_mode(path))  # mkstemp makes 0600 files; ours are ordinary files
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return True
+
+
+def _file_mode(path: Path) -> int:
+    """The mode a new file would get (0666 minus the umask), or the existing file's mode."""
+    try:
+        return path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
