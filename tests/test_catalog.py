@@ -171,3 +171,19 @@ def test_atomic_write_replaces_the_file_whole_and_leaves_an_unchanged_one_alone(
     assert path.stat().st_ino != inode  # a new file renamed over the old one, never the old one truncated
     assert path.read_bytes() == '{"方策": "x"}\n'.encode()
     assert [p.name for p in path.parent.iterdir()] == ["file.json"]
+
+
+@pytest.mark.parametrize(("state", "fault"), [
+    ([1], "the state file must be a JSON object, found list"),
+    ({"fuzzy": {"Advantages table": "x"}}, "entry 'Advantages table': fuzzy entry needs string 'previous' and "
+                                           "'suggestion'"),
+    ({"machine": {"Advantages table": 1}}, "'machine' must map English strings to strings"),
+    ({"reviewed": {}}, "unknown section(s) ['reviewed']: expected fuzzy, machine, obsolete"),
+])
+def test_a_malformed_state_file_is_refused_naming_file_and_fault(project, state, fault: str) -> None:
+    extract(project)
+    catalog = Catalog.load("ja", GAE, project[1])
+    catalog.state_path.write_text(json.dumps(state), encoding="utf-8")
+    with pytest.raises(UserError) as raised:
+        Catalog.load("ja", GAE, project[1])
+    assert str(raised.value) == f"{catalog.state_path}: {fault}"

@@ -46,6 +46,7 @@ from tools.paths import TRANSLATIONS
 SOURCE_LANGUAGE = "en"
 TARGET_LANGUAGES = ("ja", "zh")
 STATE_SUFFIX = ".state.json"
+STATE_SECTIONS = ("fuzzy", "machine", "obsolete")
 # Similarity (difflib ratio) above which an obsolete translation is offered for a new string.
 FUZZY_CUTOFF = 0.6
 
@@ -118,6 +119,32 @@ def read_string_map(path: Path) -> dict[str, str]:
     return data
 
 
+def state_faults(data: Any) -> list[tuple[str | None, str]]:
+    """What is wrong with the content of a review-state sidecar, as (key or None, fault); empty when well-formed.
+
+    `Catalog.load` refuses the first fault; `check` reports them all.
+    """
+    if not isinstance(data, dict):
+        return [(None, f"the state file must be a JSON object, found {type(data).__name__}")]
+    faults: list[tuple[str | None, str]] = []
+    unknown = set(data) - set(STATE_SECTIONS)
+    if unknown:
+        faults.append((None, f"unknown section(s) {sorted(unknown)}: expected {', '.join(STATE_SECTIONS)}"))
+    for name in ("machine", "obsolete"):
+        section = data.get(name, {})
+        if not isinstance(section, dict) or not all(isinstance(value, str) for value in section.values()):
+            faults.append((None, f"'{name}' must map English strings to strings"))
+    fuzzy = data.get("fuzzy", {})
+    if not isinstance(fuzzy, dict):
+        faults.append((None, "'fuzzy' must be an object"))
+        return faults
+    for key, value in fuzzy.items():
+        if (not isinstance(value, dict) or not isinstance(value.get("previous"), str)
+                or not isinstance(value.get("suggestion"), str)):
+            faults.append((key, "fuzzy entry needs string 'previous' and 'suggestion'"))
+    return faults
+
+
 # --- the model -----------------------------------------------------------------------------------------------
 
 
@@ -154,24 +181,14 @@ class Catalog:
         if not path.exists():
             return
         data = read_json_file(path)
-        if not isinstance(data, dict):
-            raise UserError(f"{path}: the state file must be a JSON object")
-        unknown = set(data) - {"fuzzy", "machine", "obsolete"}
-        if unknown:
-            raise UserError(f"{path}: unknown section(s) {sorted(unknown)}: expected fuzzy, machine, obsolete")
-        for name in ("machine", "obsolete"):
-            section = data.get(name, {})
-            if not isinstance(section, dict) or not all(isinstance(v, str) for v in section.values()):
-                raise UserError(f"{path}: '{name}' must map English strings to strings")
-            setattr(self, name, dict(section))
-        fuzzy = data.get("fuzzy", {})
-        if not isinstance(fuzzy, dict):
-            raise UserError(f"{path}: 'fuzzy' must be an object")
-        for key, value in fuzzy.items():
-            if (not isinstance(value, dict) or not isinstance(value.get("previous"), str)
-                    or not isinstance(value.get("suggestion"), str)):
-                raise UserError(f"{path}: fuzzy entry {key!r} needs string 'previous' and 'suggestion'")
-            self.fuzzy[key] = {"previous": value["previous"], "suggestion": value["suggestion"]}
+        faults = state_faults(data)
+        if faults:
+            key, fault = faults[0]
+            raise UserError(f"{path}: " + (f"entry {key!r}: " if key is not None else "") + fault)
+        self.machine = dict(data.get("machine", {}))
+        self.obsolete = dict(data.get("obsolete", {}))
+        self.fuzzy = {key: {"previous": value["previous"], "suggestion": value["suggestion"]}
+                      for key, value in data.get("fuzzy", {}).items()}
 
     def state(self, key: str) -> str:
         """`translated`, `machine` (needs review), `fuzzy` (a suggestion waits) or `missing`."""
@@ -191,7 +208,7 @@ class Catalog:
 
     def state_data(self) -> dict[str, Any]:
         data: dict[str, Any] = {}
-        for name in ("fuzzy", "machine", "obsolete"):
+        for name in STATE_SECTIONS:
             if getattr(self, name):
                 data[name] = getattr(self, name)
         return data

@@ -448,11 +448,9 @@ class Checker:
 
     def _check_state(self, path: Path, data: dict) -> list[Problem]:
         name = str(path)
-        problems: list[Problem] = []
-        unknown = set(data) - {"fuzzy", "machine", "obsolete"}
-        if unknown:
-            problems.append(Problem(name, None, f"unknown section(s) {sorted(unknown)}: expected fuzzy, machine, "
-                                                "obsolete"))
+        faults = catalogs.state_faults(data)
+        problems = [Problem(name, key, fault) for key, fault in faults]
+        broken = {key for key, _ in faults if key is not None}  # fuzzy entries without their two strings
         where = self._where(Path(path))
         catalog_keys = None
         if where is not None:
@@ -467,20 +465,14 @@ class Checker:
         for section in ("machine", "obsolete"):
             values = data.get(section, {})
             if not isinstance(values, dict) or not all(isinstance(v, str) for v in values.values()):
-                problems.append(Problem(name, None, f"'{section}' must map English strings to strings"))
-                continue
+                continue  # reported above
             for key, value in values.items():
                 if section == "machine" and catalog_keys is not None and key not in catalog_keys:
                     problems.append(Problem(name, key, "machine mark for a key that is not in the catalog"))
                 problems.extend(Problem(name, key, f"{section}: {fault}") for fault in translation_faults(key, value))
         fuzzy = data.get("fuzzy", {})
-        if not isinstance(fuzzy, dict):
-            problems.append(Problem(name, None, "'fuzzy' must be an object"))
-            return problems
-        for key, value in fuzzy.items():
-            if (not isinstance(value, dict) or not isinstance(value.get("previous"), str)
-                    or not isinstance(value.get("suggestion"), str)):
-                problems.append(Problem(name, key, "fuzzy entry needs string 'previous' and 'suggestion'"))
+        for key, value in fuzzy.items() if isinstance(fuzzy, dict) else ():
+            if key in broken:
                 continue
             if catalog_keys is not None and key not in catalog_keys:
                 problems.append(Problem(name, key, "fuzzy suggestion for a key that is not in the catalog"))
