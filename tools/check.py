@@ -299,6 +299,20 @@ def _load_pairs(path: Path, text: str, problems: list[Problem]) -> dict | None:
     return data
 
 
+def _read_text(path: Path) -> tuple[str | None, str]:
+    """The text of a file, or None and what is wrong (missing, a folder, unreadable, not UTF-8)."""
+    try:
+        return path.read_text(encoding="utf-8"), ""
+    except FileNotFoundError:
+        return None, "no such file"
+    except IsADirectoryError:
+        return None, "a folder, not a catalog file"
+    except UnicodeDecodeError as error:
+        return None, f"not UTF-8 ({error.reason} at byte {error.start})"
+    except OSError as error:
+        return None, f"cannot read: {error.strerror or error}"
+
+
 def is_labml(data: dict, text: str) -> bool:
     """labml's translate_cache: keys are rendered HTML, or hold `_^_N_^_` placeholders."""
     if any(LABML_PLACEHOLDER_RE.search(key) for key in data):
@@ -325,7 +339,10 @@ def load_glossary(path: Path) -> tuple[list[Term], list[Problem]]:
     if not path.exists():
         return [], []
     problems: list[Problem] = []
-    data = _load_pairs(path, path.read_text(encoding="utf-8"), problems)
+    text, fault = _read_text(path)
+    if text is None:
+        return [], [Problem(str(path), None, fault)]
+    data = _load_pairs(path, text, problems)
     if data is None:
         return [], problems
     terms_data = data.get("terms")
@@ -396,12 +413,9 @@ class Checker:
     def check_file(self, path: Path) -> list[Problem]:
         problems: list[Problem] = []
         name = str(path)
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except FileNotFoundError:
-            return [Problem(name, None, "no such file")]
-        except UnicodeDecodeError as error:
-            return [Problem(name, None, f"not UTF-8 ({error.reason} at byte {error.start})")]
+        text, fault = _read_text(Path(path))
+        if text is None:
+            return [Problem(name, None, fault)]
         data = _load_pairs(path, text, problems)
         if data is None:
             return problems
@@ -509,10 +523,10 @@ def run(args: argparse.Namespace) -> int:
     checker = Checker(Path(getattr(args, "translations", None) or TRANSLATIONS),
                       Path(getattr(args, "source_root", None) or SOURCE_ROOT))
     files = [Path(name) for name in args.files] if args.files else checker.repository_files()
-    if not files:
-        print(f"check: no catalogs found in {checker.translations}")
-        return 1 if checker.glossary_problems else 0
     problems: list[Problem] = [] if args.files else [*checker.glossary_problems, *checker.missing_catalogs()]
+    if not files and not problems:
+        print(f"check: no catalogs in {checker.translations} and no sources in {checker.source_root}")
+        return 0
     for path in files:
         problems.extend(checker.check_file(path))
     for problem in problems:

@@ -2,7 +2,8 @@
 
 Each subcommand's handler imports its module lazily, so `python -m tools check` does not pay for MkDocs and
 `python -m tools build` does not pay for deep-translator. Every handler returns a process exit code.
-Errors meant for the user are raised as `tools.errors.UserError` and printed as one line, without a traceback.
+Errors meant for the user are raised as `tools.errors.UserError` and printed as one line, without a traceback;
+so is an `OSError` (a file that cannot be read or written), named by its path.
 """
 
 from __future__ import annotations
@@ -134,6 +135,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.handler(args)
     except UserError as error:
         print(f"error: {error}", file=sys.stderr)
+        return 2
+    except OSError as error:  # a file or folder that cannot be read or written: say which, without a traceback
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"error: {where}{error.strerror or error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -31,6 +31,9 @@ def write_atomic(path: Path, data: bytes | str, *, sync: bool = True) -> bool:
                 os.fsync(stream.fileno())
         os.chmod(temporary, _file_mode(path))  # mkstemp makes 0600 files; ours are ordinary files
         os.replace(temporary, path)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        raise OSError(error.errno, error.strerror, str(path)) from None  # name the file, not our temporary
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
@@ -45,3 +48,17 @@ def _file_mode(path: Path) -> int:
         umask = os.umask(0)
         os.umask(umask)
         return 0o666 & ~umask
+
+
+def output_folder(path: Path, option: str = "--out") -> Path:
+    """`path` as a folder to write into (created if missing); a file in its place is a `UserError`."""
+    from tools.errors import UserError
+
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise UserError(f"{path}: {option} must be a folder, and this is a file")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise UserError(f"{path}: cannot create the {option} folder: {error.strerror or error}") from None
+    return path

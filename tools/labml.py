@@ -187,12 +187,10 @@ def language_of(path: Path, explicit: str | None) -> str:
 
 def labml_pairs(path: Path) -> list[tuple[str, str]]:
     """(English block, translated block) pairs of one labml catalog, as Markdown."""
-    data = catalogs.read_json_file(path)
-    if not isinstance(data, dict):
-        raise UserError(f"{path}: a labml catalog must be a JSON object")
+    data = catalogs.read_string_map(path)  # a flat object of strings, like ours
     pairs = []
     for key, value in data.items():
-        if not isinstance(key, str) or not isinstance(value, str) or not value.strip():
+        if not value.strip():
             continue
         english, translated = html_to_markdown(key), html_to_markdown(value)
         if len(english) == len(translated):

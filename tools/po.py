@@ -36,7 +36,7 @@ from babel.messages.pofile import PoFileError, denormalize, normalize, read_po, 
 
 from tools import catalog as catalogs
 from tools.errors import UserError
-from tools.files import write_atomic
+from tools.files import output_folder, write_atomic
 from tools.paths import ROOT, SOURCE_ROOT, TRANSLATIONS
 
 SEPARATOR = " · "
@@ -150,6 +150,7 @@ def run_export(args: argparse.Namespace) -> int:
         out = Path(getattr(args, "base", None) or ROOT) / out
     languages = args.lang or list(catalogs.TARGET_LANGUAGES)
     templates = catalogs.english_templates(root)
+    output_folder(out)
     written = 0
     for lang in languages:
         for source, template in templates:
@@ -215,8 +216,9 @@ def import_po(path: Path, root: Path = TRANSLATIONS) -> tuple[str, ImportReport]
     except (PoFileError, UnknownLocaleError, ValueError, UnicodeDecodeError) as error:
         raise UserError(f"{path}: not a valid PO file: {error}") from None
     if po.locale is None or po.locale.language not in catalogs.TARGET_LANGUAGES:
+        found = po.locale_identifier or "none"
         raise UserError(f"{path}: the Language header must be one of {', '.join(catalogs.TARGET_LANGUAGES)}, "
-                        f"found {po.locale!s}")
+                        f"found {found}")
     lang = po.locale.language
     previous = previous_ids(raw.decode(po.charset or "utf-8", errors="replace"))
     report = ImportReport()
