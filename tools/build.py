@@ -35,15 +35,16 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from tools.errors import UserError
-from tools.files import write_atomic
-from tools.paths import ROOT, SITE, SOURCE_ROOT, TRANSLATIONS
+from tools.files import output_folder, write_atomic
+from tools.paths import CONFIG_FILE, GENERATED, ROOT, SITE, SOURCE_ROOT, TRANSLATIONS
 
-CONFIG_FILE = ROOT / "mkdocs.yml"
-GENERATED = SITE / "generated"
+if TYPE_CHECKING:
+    from tools.document import Document
+    from tools.pages import Generated, SiteSettings
 # Everything besides the generated pages that a language's output depends on.
 _TEMPLATE_INPUTS = (SITE / "overrides", SITE / "hooks.py", SITE / "labels.yml")
 _CODE_INPUTS = ("pages.py", "build.py", "sanitize.py", "griffe_translate.py", "document.py", "extract.py",
@@ -76,25 +77,26 @@ class BuildReport:
 # --- configuration per language -------------------------------------------------------------------------------
 
 
-def site_root(site_url: str) -> str:
-    """The site URL every language folder lives under, with a final slash."""
-    return site_url if site_url.endswith("/") else site_url + "/"
-
-
-def language_overrides(config: Mapping[str, Any], lang: str, *, docs_dir: Path, site_dir: Path, nav: list[Any],
-                       labels: Mapping[str, str], languages: Mapping[str, str], translations: Path = TRANSLATIONS,
+def language_overrides(config: Mapping[str, Any], settings: SiteSettings, lang: str, *, docs_dir: Path,
+                       site_dir: Path, nav: list[Any], labels: Mapping[str, str], translations: Path = TRANSLATIONS,
                        source_root: Path = SOURCE_ROOT) -> dict[str, Any]:
-    """The top-level settings that turn the root `mkdocs.yml` into one language's configuration."""
-    root = site_root(str(config.get("site_url") or ""))
-    theme = copy.deepcopy(dict(config.get("theme") or {}))
+    """The top-level settings that turn the root `mkdocs.yml` into one language's configuration.
+
+    `config` is the raw `mkdocs.yml` and `settings` what `tools.pages.load_settings` read (and checked) from it.
+    """
+    root = settings.site_url
+    theme_setting = config.get("theme") or {}
+    theme = {"name": theme_setting} if isinstance(theme_setting, str) else copy.deepcopy(dict(theme_setting))
     theme["language"] = lang
 
     plugins: list[Any] = []
     for entry in config.get("plugins") or []:
         name, options = (next(iter(entry.items())) if isinstance(entry, dict) else (entry, None))
+        if options is not None and not isinstance(options, dict):
+            raise UserError(f"{CONFIG_FILE}: plugins: the options of {name} must be a mapping")
         options = copy.deepcopy(options) if options else {}
         if name in ("search", "material/search"):
-            options["lang"] = [lang] if lang != "en" else ["en"]
+            options["lang"] = [lang]
         elif name == "mkdocstrings":
             _set_docstring_language(options, lang, translations, source_root)
         plugins.append({name: options} if options else name)
@@ -102,9 +104,10 @@ def language_overrides(config: Mapping[str, Any], lang: str, *, docs_dir: Path, 
     extra = copy.deepcopy(dict(config.get("extra") or {}))
     extra["site_root"] = root
     extra["labels"] = dict(labels)
-    extra["languages"] = dict(languages)
+    extra["languages"] = dict(settings.languages)
     # Material shows the header's language switcher when this is set; our partial renders the links itself.
-    extra["alternate"] = [{"name": name, "link": f"{root}{code}/", "lang": code} for code, name in languages.items()]
+    extra["alternate"] = [{"name": name, "link": f"{root}{code}/", "lang": code}
+                          for code, name in settings.languages.items()]
 
     return {
         "docs_dir": str(docs_dir),
@@ -118,11 +121,45 @@ def language_overrides(config: Mapping[str, Any], lang: str, *, docs_dir: Path, 
     }
 
 
+def prepare_language(lang: str, config: Mapping[str, Any], settings: SiteSettings,
+                     labels: Mapping[str, Mapping[str, str]], documents: list[Document], *, docs_dir: Path,
+                     site_dir: Path, translations: Path = TRANSLATIONS, source_root: Path = SOURCE_ROOT,
+                     ) -> tuple[Generated, dict[str, Any]]:
+    """Generate one language's pages into `docs_dir` and derive its MkDocs settings: what `build` and `serve`
+    both do before MkDocs runs."""
+    from tools.pages import generate_language
+
+    # The configuration first: a mistake in mkdocs.yml is reported before any page is written.
+    overrides = language_overrides(config, settings, lang, docs_dir=docs_dir, site_dir=site_dir, nav=[],
+                                   labels=labels.get(lang, {}), translations=translations, source_root=source_root)
+    generated = generate_language(lang, documents, docs_dir, settings, labels, translations)
+    overrides["nav"] = generated.nav
+    return generated, overrides
+
+
+def configure_process(lang: str, handler: logging.Handler, level: int) -> None:
+    """Set up a process that runs MkDocs for `lang`: where its log goes, and jieba for Chinese only.
+
+    Material segments search text with jieba whenever it can import it; only Chinese wants that (it would cut
+    Japanese kanji apart), so other languages run with the import blocked.
+    """
+    if lang != "zh":
+        sys.modules["jieba"] = None  # type: ignore[assignment]
+    for name in ("mkdocs", "annotated_ppo"):
+        logger = logging.getLogger(name)
+        logger.addHandler(handler)
+        logger.setLevel(level)
+        logger.propagate = False
+
+
 def _set_docstring_language(options: dict[str, Any], lang: str, translations: Path, source_root: Path) -> None:
-    handler = options.setdefault("handlers", {}).setdefault("python", {})
+    handlers = options.setdefault("handlers", {})
+    handler = handlers.setdefault("python", {}) if isinstance(handlers, dict) else None
+    python = handler.setdefault("options", {}) if isinstance(handler, dict) else None
+    extensions = python.setdefault("extensions", []) if isinstance(python, dict) else None
+    if not isinstance(extensions, list):
+        raise UserError(f"{CONFIG_FILE}: plugins: mkdocstrings: handlers.python.options.extensions must be a list")
     handler["paths"] = [str(source_root.parent)]  # where griffe finds the source package
-    python = handler.setdefault("options", {})
-    extensions = python.setdefault("extensions", [])
     for index, extension in enumerate(extensions):
         name = next(iter(extension)) if isinstance(extension, dict) else extension
         if str(name).startswith("tools.griffe_translate"):
@@ -195,20 +232,17 @@ def build_site(out: Path, languages: Iterable[str] | None = None, jobs: int = 0,
                source_root: Path = SOURCE_ROOT, translations: Path = TRANSLATIONS, force: bool = False,
                emit: Callable[[str], None] = print) -> BuildReport:
     """Generate the pages and build every requested language into `<out>/<lang>/`; see the module docstring."""
-    from tools.pages import generate_language, load_config_dict, load_documents, load_labels, load_settings
+    from tools.pages import load_documents, load_site
 
     started = time.perf_counter()
-    config = load_config_dict(CONFIG_FILE)
-    settings = load_settings(config)
-    labels = load_labels()
+    config, settings, labels = load_site()
     wanted = list(dict.fromkeys(languages or settings.languages))
     unknown = [lang for lang in wanted if lang not in settings.languages]
     if unknown:
         raise UserError(f"{CONFIG_FILE}: unknown language(s) {', '.join(unknown)}; "
                         f"extra.languages lists {', '.join(settings.languages)}")
-    out = Path(out).resolve()
+    out = output_folder(Path(out).resolve())
     work_dir = Path(work_dir).resolve()
-    out.mkdir(parents=True, exist_ok=True)
     documents = load_documents(source_root)
     if not documents:
         raise UserError(f"{source_root}: no .py or .md files to build pages from")
@@ -217,14 +251,11 @@ def build_site(out: Path, languages: Iterable[str] | None = None, jobs: int = 0,
     results: dict[str, LanguageResult] = {}
     specs: list[dict[str, Any]] = []
     for lang in wanted:
-        docs_dir = work_dir / lang
-        generated = generate_language(lang, documents, docs_dir, settings, labels, translations)
+        staging = out / f".{lang}.building"
+        generated, overrides = prepare_language(lang, config, settings, labels, documents, docs_dir=work_dir / lang,
+                                                site_dir=staging, translations=translations, source_root=source_root)
         for warning in generated.warnings:
             emit(f"[{lang}] warning: {warning}")
-        staging = out / f".{lang}.building"
-        overrides = language_overrides(config, lang, docs_dir=docs_dir, site_dir=staging, nav=generated.nav,
-                                       labels=labels[lang], languages=settings.languages,
-                                       translations=translations, source_root=source_root)
         digest = inputs_digest(lang, generated.digest(), overrides, source_root, translations)
         # One stamp per output folder: building elsewhere (a test, a preview) does not invalidate this one.
         key = hashlib.sha256(str(out).encode()).hexdigest()[:12]
@@ -270,7 +301,7 @@ def build_site(out: Path, languages: Iterable[str] | None = None, jobs: int = 0,
     if failures:
         raise UserError(f"the build failed for {', '.join(sorted(failures))} (see the messages above)")
 
-    write_root_pages(out, settings.languages, settings.site_name, site_root(settings.site_url), labels)
+    write_root_pages(out, settings.languages, settings.site_name, settings.site_url, labels)
     report = BuildReport(out, [results[lang] for lang in wanted], time.perf_counter() - started)
     missing = ", ".join(f"{r.lang}: {r.missing}" for r in report.languages if r.lang != "en")
     emit(f"site: {out} ({', '.join(wanted)}) in {report.seconds:.1f}s"
@@ -387,25 +418,18 @@ class _Prefixless(logging.Formatter):
 
 def _worker(spec: dict[str, Any]) -> int:
     """Build one language (in a child process started by `build_site`)."""
-    if spec["lang"] != "zh":
-        # Material segments search text with jieba whenever it can import it; only Chinese wants that.
-        sys.modules["jieba"] = None  # type: ignore[assignment]
     handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(_Prefixless("%(message)s"))
-    for name, level in (("mkdocs", logging.WARNING), ("annotated_ppo", logging.WARNING)):
-        logger = logging.getLogger(name)
-        logger.addHandler(handler)
-        logger.setLevel(level)
-        logger.propagate = False
+    configure_process(spec["lang"], handler, logging.WARNING)
 
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
-    from mkdocs.exceptions import Abort, ConfigurationError
+    from mkdocs.exceptions import MkDocsException
 
     try:
         config = load_config(config_file=str(CONFIG_FILE), **spec["overrides"])
         build(config)
-    except (Abort, ConfigurationError) as error:
+    except (MkDocsException, UserError) as error:  # configuration, plugin and build errors; ours from griffe
         print(f"ERROR: {error}")
         return 1
     return 0

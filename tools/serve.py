@@ -14,21 +14,20 @@ import copy
 import logging
 import os
 import shutil
+import socket
 import sys
 import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from tools.errors import UserError
-from tools.paths import ROOT, SITE, SOURCE_ROOT, TRANSLATIONS
-
-GENERATED = SITE / "generated"
+from tools.paths import CONFIG_FILE, GENERATED, LABELS_FILE, SITE, SOURCE_ROOT, TRANSLATIONS
 
 
 def watched_paths(lang: str, source_root: Path = SOURCE_ROOT, translations: Path = TRANSLATIONS) -> list[Path]:
     """What a preview of `lang` reacts to (the generated pages themselves are not watched)."""
-    paths = [ROOT / "mkdocs.yml", source_root, translations / lang, SITE / "overrides", SITE / "home",
-             SITE / "assets", SITE / "labels.yml", SITE / "hooks.py"]
+    paths = [CONFIG_FILE, source_root, translations / lang, SITE / "overrides", SITE / "home", SITE / "assets",
+             LABELS_FILE, SITE / "hooks.py"]
     return [path for path in paths if path.exists()]
 
 
@@ -40,70 +39,85 @@ def run(args: argparse.Namespace) -> int:
 def serve_site(lang: str, port: int, *, source_root: Path = SOURCE_ROOT, translations: Path = TRANSLATIONS,
                work_dir: Path = GENERATED) -> int:
     """Serve one language with live reload on 127.0.0.1:`port` until interrupted."""
-    from tools.build import CONFIG_FILE, language_overrides
-    from tools.pages import generate_language, load_config_dict, load_documents, load_labels, load_settings
+    from tools.build import configure_process, prepare_language
+    from tools.pages import load_documents, load_site
 
-    if lang != "zh":
-        sys.modules["jieba"] = None  # type: ignore[assignment]  # as in the build: jieba is for Chinese only
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
-    for name in ("mkdocs", "annotated_ppo"):
-        logger = logging.getLogger(name)
-        logger.addHandler(handler)
-        logger.setLevel(logging.INFO)
-        logger.propagate = False
+    configure_process(lang, handler, logging.INFO)
     log = logging.getLogger("mkdocs.serve")
 
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
-    from mkdocs.exceptions import Abort, ConfigurationError
+    from mkdocs.exceptions import MkDocsException
     from mkdocs.livereload import LiveReloadServer, _serve_url
 
     docs_dir = work_dir / lang
     site_dir = Path(tempfile.mkdtemp(prefix=f"annotated-ppo-{lang}-"))
     mount_path = ""
+    problem = ""  # why the last configuration failed
 
     def builder() -> None:
-        nonlocal mount_path
+        nonlocal mount_path, problem
+        problem = ""
         try:
-            config_data = load_config_dict(CONFIG_FILE)
-            settings, labels = load_settings(config_data), load_labels()
-            generated = generate_language(lang, load_documents(source_root), docs_dir, settings, labels,
-                                          translations)
+            config_data, settings, labels = load_site()
+            generated, overrides = prepare_language(lang, config_data, settings, labels, load_documents(source_root),
+                                                    docs_dir=docs_dir, site_dir=site_dir, translations=translations,
+                                                    source_root=source_root)
             for warning in generated.warnings:
                 log.warning("%s", warning)
-            overrides = language_overrides(config_data, lang, docs_dir=docs_dir, site_dir=site_dir,
-                                           nav=generated.nav, labels=labels[lang], languages=settings.languages,
-                                           translations=translations, source_root=source_root)
             overrides["strict"] = False
             overrides["dev_addr"] = f"127.0.0.1:{port}"
             config = load_config(config_file=str(CONFIG_FILE), **copy.deepcopy(overrides))
-        except UserError as error:
-            log.error("%s", error)
-            return
-        except (Abort, ConfigurationError) as error:
-            log.error("configuration: %s", error)
+        except (UserError, MkDocsException) as error:
+            problem = str(error)
+            if mount_path:  # a rebuild: report and keep serving (the first build's failure is raised below)
+                log.error("%s", problem)
             return
         mount_path = urlsplit(config.site_url or "/").path
         serve_url = _serve_url("127.0.0.1", port, mount_path)
         config.site_url = serve_url
         try:
             build(config, serve_url=serve_url)
-        except Abort as error:
+        except (UserError, MkDocsException) as error:  # mid-edit breakage: reported, the preview goes on
             log.error("build failed: %s", error)
 
-    builder()  # the first build also tells the server where the site is mounted
-    server = LiveReloadServer(builder=builder, host="127.0.0.1", port=port, root=str(site_dir),
-                              mount_path=mount_path or "/")
+    try:
+        _check_port(port)  # before the first build: a busy port should not cost a build to find out
+        builder()  # the first build also tells the server where the site is mounted
+        if problem:  # nothing to preview yet: say why and stop, rather than serve an empty folder
+            raise UserError(problem)
+        server = LiveReloadServer(builder=builder, host="127.0.0.1", port=port, root=str(site_dir),
+                                  mount_path=mount_path or "/")
+    except BaseException:
+        shutil.rmtree(site_dir, ignore_errors=True)
+        raise
     for path in watched_paths(lang, source_root, translations):
         server.watch(str(path))
     print(f"Previewing '{lang}' at http://127.0.0.1:{port}{mount_path} (Ctrl-C to stop)", file=sys.stderr, flush=True)
     try:
         server.serve()
+    except OSError as error:  # the port was taken after the check
+        raise UserError(_port_problem(port, error)) from None
     except KeyboardInterrupt:
         log.info("Shutting down...")
     finally:
         server.shutdown()
         shutil.rmtree(site_dir, ignore_errors=True)
     return 0
+
+
+def _port_problem(port: int, error: OSError) -> str:
+    return f"127.0.0.1:{port}: cannot listen: {error.strerror or error} (choose another --port)"
+
+
+def _check_port(port: int) -> None:
+    """Fail with a `UserError` if 127.0.0.1:`port` cannot be listened on (in use, or privileged)."""
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the preview server does
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError as error:
+            raise UserError(_port_problem(port, error)) from None
