@@ -15,9 +15,10 @@ message in page order:
 
 `import-po` reads them back. Per entry: a non-fuzzy translation is reviewed (it replaces the catalog value and
 clears machine/fuzzy state: clearing the fuzzy flag is how a reviewer approves); a fuzzy one stays "needs review"
-(machine state for a published entry, a fuzzy suggestion for a missing one); an empty `msgstr` never deletes
+(machine state for machine output and for a published entry, else a fuzzy suggestion); an empty `msgstr` never deletes
 anything; an entry whose English is no longer in the catalog is kept as obsolete (`extract` then offers it as a
-fuzzy suggestion). Unchanged files give back byte-identical JSON: JSON → PO → JSON is lossless.
+fuzzy suggestion). JSON → PO → JSON is lossless: unchanged files give back byte-identical JSON, into the catalogs
+they came from or into empty ones.
 """
 
 from __future__ import annotations
@@ -252,7 +253,7 @@ def import_po(path: Path, root: Path = TRANSLATIONS) -> tuple[str, ImportReport]
             catalog.entries[key] = string
             catalog.machine.pop(key, None)
             catalog.fuzzy.pop(key, None)
-        elif catalog.entries[key]:
+        elif catalog.entries[key] or MACHINE_NOTE in message.auto_comments:
             catalog.entries[key] = string
             catalog.machine[key] = string
         else:
