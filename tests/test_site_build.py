@@ -200,6 +200,15 @@ def test_html_lang_canonical_and_hreflang_name_the_same_page_in_every_language(s
         assert re.search(r'href="\.\./\.\./zh/estimator/" hreflang="zh" lang="zh" target="_self"', page)
 
 
+def test_pages_link_relatively_so_any_static_server_at_any_path_shows_them(site: Fixture) -> None:
+    """The README's promise (`python -m http.server -d build/site`): only the 404 pages use absolute paths."""
+    pages = [path for path in sorted(site.out.rglob("*.html")) if path.name != "404.html"]
+    assert len(pages) > 3 * 4
+    for path in pages:
+        absolute = re.findall(r'(?:href|src|action)="(/(?!/)[^"]*)"', path.read_text(encoding="utf-8"))
+        assert absolute == [], (path.relative_to(site.out), absolute)
+
+
 def test_sitemap_per_language_lists_pages_with_alternates_and_no_dates(site: Fixture) -> None:
     sitemap = (site.out / "ja" / "sitemap.xml").read_text(encoding="utf-8")
     assert f"<loc>{SITE}ja/estimator/</loc>" in sitemap

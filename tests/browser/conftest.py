@@ -94,9 +94,10 @@ def site_server(built_site: BuiltSite) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def browser_context(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
     """Debian's Chromium, headless, with a fresh profile, driven by Playwright."""
-    if not CHROMIUM.exists():
-        pytest.skip("/usr/bin/chromium is missing: `make browser` installs chromium and fonts-noto-cjk with apt")
-    sync_api = pytest.importorskip("playwright.sync_api")
+    if not CHROMIUM.exists():  # a failure, not a skip: a suite without its browser tests must not pass quietly
+        pytest.fail("/usr/bin/chromium is missing: `make browser` (part of `make test`) installs chromium and "
+                    "fonts-noto-cjk with apt", pytrace=False)
+    from playwright import sync_api
     profile = tmp_path_factory.mktemp("chromium-profile")
     with sync_api.sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
