@@ -271,7 +271,7 @@ class UpdateReport:
     obsolete: dict[str, list[str]] = field(default_factory=dict)  # lang → translations moved to obsolete
     restored: dict[str, list[str]] = field(default_factory=dict)  # lang → obsolete translations back in use
     reused: dict[str, list[str]] = field(default_factory=dict)  # lang → filled from another file's translation
-    pruned: dict[str, int] = field(default_factory=dict)  # lang → obsolete entries deleted by --prune
+    pruned: dict[str, list[str]] = field(default_factory=dict)  # lang → obsolete entries deleted by --prune
 
     def is_empty(self) -> bool:
         return not (self.added or self.removed or any(self.fuzzy.values()) or any(self.obsolete.values())
@@ -292,11 +292,12 @@ def closest(text: str, candidates: Iterable[str], cutoff: float = FUZZY_CUTOFF) 
 
 
 def update_catalog(catalog: Catalog, keys: list[str], prune: bool = False,
-                   memory: dict[str, str] | None = None) -> tuple[list[str], list[str], list[str], list[str], int]:
+                   memory: dict[str, str] | None = None,
+                   ) -> tuple[list[str], list[str], list[str], list[str], list[str]]:
     """Make a translated catalog follow the English `keys`; never lose a translation.
 
     Returns (new fuzzy suggestions, translations made obsolete, obsolete translations restored, entries filled
-    from `memory` (reviewed translations of the same English in other files), number pruned).
+    from `memory` (reviewed translations of the same English in other files), obsolete entries pruned).
     """
     wanted = set(keys)
     made_obsolete = []
@@ -319,9 +320,8 @@ def update_catalog(catalog: Catalog, keys: list[str], prune: bool = False,
     for key in restored:
         catalog.obsolete.pop(key, None)
     catalog.entries = entries
-    pruned = 0
+    pruned = sorted(catalog.obsolete) if prune else []
     if prune:
-        pruned = len(catalog.obsolete)
         catalog.obsolete = {}
     suggested = []
     pool = list(catalog.obsolete)

@@ -47,7 +47,8 @@ class Block:
     translatable: bool
 
 
-def _is_fence(line: str) -> str | None:
+def fence_marker(line: str) -> str | None:
+    """The marker (```` ``` ```` or `~~~`) when `line` opens or closes a fenced code block, else None."""
     stripped = line.lstrip()
     for marker in ("```", "~~~"):
         if stripped.startswith(marker):
@@ -86,7 +87,7 @@ def split_blocks(markdown: str) -> list[Block]:
         elif in_math:
             if stripped.endswith("$$"):
                 in_math = False
-        elif (marker := _is_fence(line)) is not None:
+        elif (marker := fence_marker(line)) is not None:
             fence = marker
         elif stripped.startswith("$$") and not (len(stripped) > 2 and stripped.endswith("$$")):
             in_math = True
@@ -98,7 +99,7 @@ def _is_translatable(text: str) -> bool:
     stripped = text.strip()
     if stripped.startswith("$$") and stripped.endswith("$$"):
         return False
-    marker = _is_fence(stripped)
+    marker = fence_marker(stripped)
     if marker and stripped.endswith(marker) and stripped.count("\n") >= 1:
         return False
     # Only inline maths or code (e.g. a lone `$\delta_t = r_t + \gamma V_{t+1} - V_t$`): nothing to translate.

@@ -34,7 +34,7 @@ from pathlib import Path, PurePosixPath
 
 import yaml
 
-from tools.document import Document, Section
+from tools.document import Document, Section, fence_marker
 from tools.errors import UserError
 from tools.paths import SOURCE_ROOT
 
@@ -98,18 +98,24 @@ def split_front_matter(text: str, origin: Path | str) -> tuple[dict[str, str], s
     raise UserError(f"{origin}: front matter opened with '---' is never closed")
 
 
+def _outside_fences(lines: list[str]) -> list[bool]:
+    """For each line, whether it is outside fenced code (the fence lines themselves count as inside)."""
+    outside, fence = [], None
+    for line in lines:
+        marker = fence_marker(line)
+        outside.append(fence is None and marker is None)
+        if fence is None:
+            fence = marker
+        elif marker == fence:
+            fence = None
+    return outside
+
+
 def _first_heading(markdown: str) -> str:
-    fence = None
-    for line in markdown.split("\n"):
-        stripped = line.strip()
-        if fence:
-            if stripped.startswith(fence):
-                fence = None
-            continue
-        if stripped.startswith(("```", "~~~")):
-            fence = stripped[:3]
-        elif stripped.startswith("# "):
-            return stripped[2:].strip()
+    lines = markdown.split("\n")
+    for line, outside in zip(lines, _outside_fences(lines), strict=True):
+        if outside and line.strip().startswith("# "):
+            return line.strip()[2:].strip()
     return ""
 
 
@@ -129,7 +135,6 @@ def _markdown_document(text: str, relative: PurePosixPath, origin: Path) -> Docu
     chunk: list[str] = []
     chunk_start = offset + 1
     heading = ""
-    fence = None
 
     def flush() -> None:
         # Trim blank lines around the chunk, keeping the line numbers honest.
@@ -142,16 +147,10 @@ def _markdown_document(text: str, relative: PurePosixPath, origin: Path) -> Docu
         sections.append(Section(note, "", chunk_start + first, chunk_start + last, context))
 
     lines = body.split("\n")
-    for index, line in enumerate(lines):
-        number = offset + index + 1
-        stripped = line.strip()
-        if fence:
-            fence = None if stripped.startswith(fence) else fence
-        elif stripped.startswith(("```", "~~~")):
-            fence = stripped[:3]
-        elif line.startswith("## "):
+    for index, (line, outside) in enumerate(zip(lines, _outside_fences(lines), strict=True)):
+        if outside and line.startswith("## "):
             flush()
-            chunk, chunk_start, heading = [], number, line.strip()
+            chunk, chunk_start, heading = [], offset + index + 1, line.strip()
         chunk.append(line)
     flush()
     return Document(relative, title, meta.get("summary", ""), sections)

@@ -14,13 +14,8 @@ from tools.extract import extract_document, source_files
 from tools.paths import SOURCE_ROOT, TRANSLATIONS
 
 
-def _per_language(values: dict[str, list[str]] | dict[str, int]) -> str:
-    parts = []
-    for lang, value in values.items():
-        count = value if isinstance(value, int) else len(value)
-        if count:
-            parts.append(f"{lang} {count}")
-    return ", ".join(parts)
+def _per_language(values: dict[str, list[str]]) -> str:
+    return ", ".join(f"{lang} {len(keys)}" for lang, keys in values.items() if keys)
 
 
 def describe(report: catalogs.UpdateReport) -> str:

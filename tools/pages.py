@@ -325,16 +325,13 @@ class Translator:
 
     def text(self, english: str) -> str:
         """A plain-text string (title, summary): the translation if usable and free of markup, else English."""
-        if self.lang == "en" or not english:
+        if not english:
             return english
-        found = self._usable(english)
-        if found is None:
-            self.missing += 1
-            return english
-        if "<" in found[0] or ">" in found[0]:
+        text, kind = self.lookup(english)
+        if kind != "english" and text != english and ("<" in text or ">" in text):
             self.warnings.append(f"{self.origin}: refused the translation of {english!r}: markup in a title")
             return english
-        return found[0]
+        return text
 
     def lookup(self, english: str) -> tuple[str, str]:
         """One translatable block: (Markdown, kind), kind `translated`, `machine` or `english` (the fallback)."""
