@@ -343,12 +343,7 @@ def english_catalog(doc: Document) -> dict[str, str]:
 def translation_memory(lang: str, root: Path = TRANSLATIONS) -> dict[str, str]:
     """Reviewed translations of one language across every catalog: English → translation."""
     memory: dict[str, str] = {}
-    folder = Path(root) / lang
-    if not folder.is_dir():
-        return memory
-    for path in sorted(folder.rglob("*.json")):
-        if is_state_file(path):
-            continue
+    for path in all_catalogs(lang, root):
         catalog = Catalog.load(lang, source_of(path, lang, root), root)
         for key, value in catalog.entries.items():
             if value and catalog.state(key) == "translated":
@@ -388,12 +383,15 @@ def update_all(documents: list[Document], languages: Iterable[str] = TARGET_LANG
     return reports, orphans
 
 
+def language_files(lang: str, root: Path = TRANSLATIONS) -> list[Path]:
+    """Every catalog and sidecar of a language, sorted (none when the folder is missing)."""
+    folder = Path(root) / lang
+    return sorted(folder.rglob("*.json")) if folder.is_dir() else []
+
+
 def all_catalogs(lang: str, root: Path = TRANSLATIONS) -> list[Path]:
     """Every catalog (not sidecar) of a language, sorted."""
-    folder = Path(root) / lang
-    if not folder.is_dir():
-        return []
-    return sorted(path for path in folder.rglob("*.json") if not is_state_file(path))
+    return [path for path in language_files(lang, root) if not is_state_file(path)]
 
 
 def english_templates(root: Path = TRANSLATIONS) -> list[tuple[PurePosixPath, dict[str, str]]]:
@@ -410,12 +408,5 @@ def english_templates(root: Path = TRANSLATIONS) -> list[tuple[PurePosixPath, di
 
 def orphan_catalogs(sources: set[PurePosixPath], languages: Iterable[str], root: Path = TRANSLATIONS) -> list[Path]:
     """Catalogs and sidecars whose source file no longer exists."""
-    orphans = []
-    for lang in languages:
-        folder = Path(root) / lang
-        if not folder.is_dir():
-            continue
-        for path in sorted(folder.rglob("*.json")):
-            if source_of(path, lang, root) not in sources:
-                orphans.append(path)
-    return orphans
+    return [path for lang in languages for path in language_files(lang, root)
+            if source_of(path, lang, root) not in sources]

@@ -510,12 +510,8 @@ class Checker:
 
     def repository_files(self) -> list[Path]:
         """Every catalog and sidecar of every language (the glossary is checked on its own)."""
-        files: list[Path] = []
-        for lang in (catalogs.SOURCE_LANGUAGE, *catalogs.TARGET_LANGUAGES):
-            folder = self.translations / lang
-            if folder.is_dir():
-                files.extend(sorted(folder.rglob("*.json")))
-        return files
+        return [path for lang in (catalogs.SOURCE_LANGUAGE, *catalogs.TARGET_LANGUAGES)
+                for path in catalogs.language_files(lang, self.translations)]
 
 
 def run(args: argparse.Namespace) -> int:
