@@ -10,6 +10,8 @@ import json
 
 import pytest
 
+from tools.cli import main
+
 
 def test_invalid_json_in_a_catalog_names_file_line_and_column(scratch_repo) -> None:
     path = scratch_repo.translations / "ja" / "toy" / "gae.py.json"
@@ -90,3 +92,17 @@ def test_po_file_for_an_unknown_language_says_which(scratch_repo) -> None:
                                             'msgid "a"\nmsgstr "b"\n', encoding="utf-8")
     assert scratch_repo.error("import-po", "x.po") == (
         "error: x.po: the Language header must be one of ja, zh, found xx")
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["serve", "--port", "99999"], "argument --port: 99999 is out of range: must be at least 0 and at most 65535"),
+    (["build", "--jobs", "-3"], "argument --jobs: -3 is out of range: must be at least 0"),
+    (["translate", "--lang", "ja", "--retries", "-1"], "argument --retries: -1 is out of range: must be at least 0"),
+    (["translate", "--lang", "ja", "--timeout", "0"], "argument --timeout: 0 is out of range: must be above 0"),
+    (["status", "--fail-under", "abc"], "argument --fail-under: 'abc' is not a number"),
+])
+def test_out_of_range_options_are_refused_before_any_work(argv: list[str], message: str, capsys) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(argv)
+    assert exited.value.code == 2
+    assert capsys.readouterr().err.strip().splitlines()[-1].endswith(f"error: {message}")

@@ -72,6 +72,23 @@ def _serve(args: argparse.Namespace) -> int:
     return serve.run(args)
 
 
+def _number(kind: type, low: float, high: float | None = None, *, above: bool = False):
+    """An argparse type: a `kind` number at least `low` (greater, with `above`) and at most `high`."""
+
+    def parse(text: str) -> float:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if value < low or (above and value == low) or (high is not None and value > high):
+            bounds = f"{'above' if above else 'at least'} {low:g}" + (f" and at most {high:g}" if high is not None else "")
+            raise argparse.ArgumentTypeError(f"{text} is out of range: must be {bounds}")
+        return value
+
+    parse.__name__ = kind.__name__  # what argparse names in "invalid <type> value"
+    return parse
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m tools", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -83,7 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("status", help="translated / fuzzy / machine / missing per language and file")
     p.add_argument("--lang", choices=TRANSLATED_LANGUAGES, action="append", help="only these languages")
-    p.add_argument("--fail-under", type=float, metavar="PCT", help="exit 1 if a language is below PCT%% translated")
+    p.add_argument("--fail-under", type=_number(float, 0, 100), metavar="PCT", help="exit 1 if a language is below PCT%% translated")
     p.add_argument("--reviewed", action="store_true", help="--fail-under counts reviewed entries only (not machine)")
     p.set_defaults(handler=_status)
 
@@ -96,8 +113,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--backend", default="google", help="google, libre, deepl, mymemory, microsoft")
     p.add_argument("--url", help="base URL of the backend's API (LibreTranslate or a compatible server)")
     p.add_argument("--api-key", help="API key for backends that need one")
-    p.add_argument("--timeout", type=float, default=30.0, help="seconds per request")
-    p.add_argument("--retries", type=int, default=4, help="retries on 429 / 5xx / timeouts, with backoff")
+    p.add_argument("--timeout", type=_number(float, 0, above=True), default=30.0, help="seconds per request")
+    p.add_argument("--retries", type=_number(int, 0), default=4, help="retries on 429 / 5xx / timeouts, with backoff")
     p.add_argument("--dry-run", action="store_true", help="show what would be sent, send nothing")
     p.set_defaults(handler=_translate)
 
@@ -119,12 +136,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("build", help="generate pages and build the site in every language")
     p.add_argument("--out", default="build/site", help="output folder: <out>/en, <out>/ja, <out>/zh")
     p.add_argument("--lang", choices=LANGUAGES, action="append", help="only these languages")
-    p.add_argument("--jobs", type=int, default=0, help="parallel language builds (0: one per core)")
+    p.add_argument("--jobs", type=_number(int, 0), default=0, help="parallel language builds (0: one per core)")
     p.set_defaults(handler=_build)
 
     p = commands.add_parser("serve", help="preview the site with live reload")
     p.add_argument("--lang", choices=LANGUAGES, default="en")
-    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--port", type=_number(int, 0, 65535), default=8000)
     p.set_defaults(handler=_serve)
     return parser
 
