@@ -45,6 +45,15 @@ def test_a_missing_translations_folder_says_to_extract_and_check_lists_what_is_m
     assert "missing: toy/gae.py has no ja catalog (run python -m tools extract)" in result.stdout
 
 
+def test_extract_without_sources_deletes_nothing_even_with_prune(scratch_repo) -> None:
+    for child in sorted((scratch_repo.root / "reference_impl").rglob("*"), reverse=True):
+        child.unlink() if child.is_file() else child.rmdir()
+    before = sorted(scratch_repo.translations.rglob("*.json"))
+    assert scratch_repo.error("extract", "--prune") == (
+        f"error: {scratch_repo.root / 'reference_impl'}: no .py or .md files to extract from")
+    assert sorted(scratch_repo.translations.rglob("*.json")) == before
+
+
 def test_an_output_folder_that_is_a_file_is_refused(scratch_repo) -> None:
     (scratch_repo.root / "po").write_text("not a folder", encoding="utf-8")
     assert scratch_repo.error("export-po", "--out", "po") == (

@@ -10,6 +10,7 @@ import argparse
 from pathlib import Path
 
 from tools import catalog as catalogs
+from tools.errors import UserError
 from tools.extract import extract_document, source_files
 from tools.paths import SOURCE_ROOT, TRANSLATIONS
 
@@ -39,6 +40,8 @@ def run(args: argparse.Namespace) -> int:
     source_root = Path(getattr(args, "source_root", None) or SOURCE_ROOT)
     root = Path(getattr(args, "translations", None) or TRANSLATIONS)
     files = source_files(source_root)
+    if not files:  # most likely a wrong folder; with --prune it would delete every catalog
+        raise UserError(f"{source_root}: no .py or .md files to extract from")
     documents = [extract_document(path, source_root) for path in files]
     reports, orphans = catalogs.update_all(documents, prune=args.prune, root=root)
     for report in reports:
