@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import socket
 import subprocess
@@ -142,9 +143,37 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fixture]:
     _write_catalog(translations, "ja", "__init__.py", {"Toy package": JA["Toy package"]})
     _write_catalog(translations, "zh", "estimator.py", ZH)
     fixture = Fixture(root, source, translations, root / "generated", root / "out")
-    report = fixture.build()
+    # Each language builds in a child process: a sitecustomize there logs every connection and name lookup it
+    # makes (Python's audit hooks), so the build can be shown to fetch nothing.
+    hooks = root / "audit"
+    hooks.mkdir()
+    (hooks / "sitecustomize.py").write_text(AUDIT_HOOK, encoding="utf-8")
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(hooks), os.environ.get("PYTHONPATH")])))
+        env.setenv("ANNOTATED_PPO_NETWORK_LOG", str(root / "network.log"))
+        report = fixture.build()
     assert [r.built for r in report.languages] == [True, True, True], report.lines
     yield fixture
+
+
+AUDIT_HOOK = """
+import os
+import sys
+
+_LOG = os.environ.get("ANNOTATED_PPO_NETWORK_LOG")
+
+
+def _audit(event, args):
+    if event in ("socket.connect", "socket.getaddrinfo", "urllib.Request"):
+        with open(_LOG, "a", encoding="utf-8") as log:
+            log.write(f"{os.getpid()} {event} {args[1:] if event == 'socket.connect' else args[:2]!r}\\n")
+
+
+if _LOG:
+    with open(_LOG, "a", encoding="utf-8") as log:
+        log.write(f"{os.getpid()} started\\n")
+    sys.addaudithook(_audit)
+"""
 
 
 def _all_output(out: Path) -> dict[str, bytes]:
@@ -186,6 +215,13 @@ def test_root_pages_list_the_languages_the_output_folder_holds(tmp_path: Path) -
     (tmp_path / "en").mkdir()
     (tmp_path / "en" / "index.html").write_text("en", encoding="utf-8")
     assert write_root_pages(tmp_path, languages, "Site", SITE, labels) == ["en", "ja"]
+
+
+def test_nothing_is_fetched_from_the_network_while_building(site: Fixture) -> None:
+    """The README's promise: KaTeX comes from node_modules, fonts are off, no plugin downloads anything."""
+    log = (site.root / "network.log").read_text(encoding="utf-8").splitlines()
+    assert sum(line.endswith(" started") for line in log) >= 3  # the hook ran in every language's build
+    assert [line for line in log if not line.endswith(" started")] == []
 
 
 def test_html_lang_canonical_and_hreflang_name_the_same_page_in_every_language(site: Fixture) -> None:
