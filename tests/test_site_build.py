@@ -6,11 +6,13 @@ again to check what a rebuild does.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import os
 import re
 import socket
+import struct
 import subprocess
 import sys
 import textwrap
@@ -313,6 +315,11 @@ def test_building_again_gives_the_same_bytes(site: Fixture, tmp_path: Path) -> N
     assert sorted(first) == sorted(second)
     differing = [name for name in first if first[name] != second[name]]
     assert differing == []
+    # Two builds on the same day could share a date; no file may carry one (and gzip's header time is fixed).
+    today = datetime.date.today().isoformat()
+    assert [name for name, data in first.items() if today.encode() in data] == []
+    epoch = int(os.environ.get("SOURCE_DATE_EPOCH") or 0)
+    assert struct.unpack("<I", first["en/sitemap.xml.gz"][4:8]) == (epoch,)
 
 
 def test_unchanged_languages_are_not_rebuilt_and_a_changed_catalog_rebuilds_its_language(site: Fixture) -> None:

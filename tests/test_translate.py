@@ -11,7 +11,6 @@ import html
 import json
 import re
 import threading
-import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -150,10 +149,10 @@ def test_missing_entries_are_translated_protected_and_marked_machine(translation
 
 def test_429_500_and_a_slow_answer_are_retried(translations, server) -> None:
     server.script = ["429", "500", "slow"]
-    started = time.monotonic()
     assert run_translate(translations, server, "--retries", "3") == 0
-    assert time.monotonic() - started < 20  # the slow answer was abandoned after --timeout, not awaited
-    assert len(server.requests) >= 4
+    # One batch, four requests: the slow answer was abandoned after --timeout and asked again (had the client
+    # waited for it, the slow request would have been the last of three).
+    assert len(server.requests) == 4
     assert Catalog.load("ja", "toy/gae.py", translations).state(INTRO) == "machine"
 
 
