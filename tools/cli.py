@@ -9,8 +9,9 @@ so is an `OSError` (a file that cannot be read or written), named by its path.
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from tools.errors import UserError
 
@@ -18,58 +19,13 @@ LANGUAGES = ("en", "ja", "zh")
 TRANSLATED_LANGUAGES = ("ja", "zh")
 
 
-def _extract(args: argparse.Namespace) -> int:
-    from tools import extract_cmd
+def _lazy(module: str, function: str = "run") -> Callable[[argparse.Namespace], int]:
+    """The handler of a command: imports `tools.<module>` only when that command runs, then calls `function`."""
 
-    return extract_cmd.run(args)
+    def handler(args: argparse.Namespace) -> int:
+        return getattr(importlib.import_module(f"tools.{module}"), function)(args)
 
-
-def _status(args: argparse.Namespace) -> int:
-    from tools import status
-
-    return status.run(args)
-
-
-def _check(args: argparse.Namespace) -> int:
-    from tools import check
-
-    return check.run(args)
-
-
-def _translate(args: argparse.Namespace) -> int:
-    from tools import translate
-
-    return translate.run(args)
-
-
-def _export_po(args: argparse.Namespace) -> int:
-    from tools import po
-
-    return po.run_export(args)
-
-
-def _import_po(args: argparse.Namespace) -> int:
-    from tools import po
-
-    return po.run_import(args)
-
-
-def _import_labml(args: argparse.Namespace) -> int:
-    from tools import labml
-
-    return labml.run(args)
-
-
-def _build(args: argparse.Namespace) -> int:
-    from tools import build
-
-    return build.run(args)
-
-
-def _serve(args: argparse.Namespace) -> int:
-    from tools import serve
-
-    return serve.run(args)
+    return handler
 
 
 def _number(kind: type, low: float, high: float | None = None, *, above: bool = False):
@@ -96,17 +52,17 @@ def build_parser() -> argparse.ArgumentParser:
     # --- catalogs -------------------------------------------------------------------------------------------
     p = commands.add_parser("extract", help="update every catalog from the reference code")
     p.add_argument("--prune", action="store_true", help="delete obsolete translations instead of keeping them")
-    p.set_defaults(handler=_extract)
+    p.set_defaults(handler=_lazy("extract_cmd"))
 
     p = commands.add_parser("status", help="translated / fuzzy / machine / missing per language and file")
     p.add_argument("--lang", choices=TRANSLATED_LANGUAGES, action="append", help="only these languages")
     p.add_argument("--fail-under", type=_number(float, 0, 100), metavar="PCT", help="exit 1 if a language is below PCT%% translated")
     p.add_argument("--reviewed", action="store_true", help="--fail-under counts reviewed entries only (not machine)")
-    p.set_defaults(handler=_status)
+    p.set_defaults(handler=_lazy("status"))
 
     p = commands.add_parser("check", help="validate catalogs (ours or labml's); non-zero exit on a problem")
     p.add_argument("files", nargs="*", help="catalog files to check (default: every catalog of the repository)")
-    p.set_defaults(handler=_check)
+    p.set_defaults(handler=_lazy("check"))
 
     p = commands.add_parser("translate", help="fill missing entries by machine translation (marked for review)")
     p.add_argument("--lang", required=True, choices=TRANSLATED_LANGUAGES)
@@ -116,33 +72,33 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=_number(float, 0, above=True), default=30.0, help="seconds per request")
     p.add_argument("--retries", type=_number(int, 0), default=4, help="retries on 429 / 5xx / timeouts, with backoff")
     p.add_argument("--dry-run", action="store_true", help="show what would be sent, send nothing")
-    p.set_defaults(handler=_translate)
+    p.set_defaults(handler=_lazy("translate"))
 
     p = commands.add_parser("export-po", help="write PO files (msgctxt = location) for Weblate / Crowdin / Poedit")
     p.add_argument("--lang", choices=TRANSLATED_LANGUAGES, action="append")
     p.add_argument("--out", default="build/po", help="folder for <lang>/<file>.po")
-    p.set_defaults(handler=_export_po)
+    p.set_defaults(handler=_lazy("po", "run_export"))
 
     p = commands.add_parser("import-po", help="read PO files back into the JSON catalogs")
     p.add_argument("files", nargs="+", help="PO files written by export-po (edited)")
-    p.set_defaults(handler=_import_po)
+    p.set_defaults(handler=_lazy("po", "run_import"))
 
     p = commands.add_parser("import-labml", help="seed our catalogs from labml translate_cache catalogs")
     p.add_argument("directory", help="folder of labml catalogs (*.json), searched recursively")
     p.add_argument("--lang", choices=TRANSLATED_LANGUAGES, help="language of the catalogs (default: from names)")
-    p.set_defaults(handler=_import_labml)
+    p.set_defaults(handler=_lazy("labml"))
 
     # --- site -----------------------------------------------------------------------------------------------
     p = commands.add_parser("build", help="generate pages and build the site in every language")
     p.add_argument("--out", default="build/site", help="output folder: <out>/en, <out>/ja, <out>/zh")
     p.add_argument("--lang", choices=LANGUAGES, action="append", help="only these languages")
     p.add_argument("--jobs", type=_number(int, 0), default=0, help="parallel language builds (0: one per core)")
-    p.set_defaults(handler=_build)
+    p.set_defaults(handler=_lazy("build"))
 
     p = commands.add_parser("serve", help="preview the site with live reload")
     p.add_argument("--lang", choices=LANGUAGES, default="en")
     p.add_argument("--port", type=_number(int, 0, 65535), default=8000)
-    p.set_defaults(handler=_serve)
+    p.set_defaults(handler=_lazy("serve"))
     return parser
 
 

@@ -34,6 +34,8 @@ from tools.protect import scan
 
 CLOSE_CUTOFF = 0.75
 WILDCARD = "\u2063"  # invisible separator: stands for any protected span when comparing
+# The spans of `tools.protect.scan` that labml and we may render differently but that stand for the same thing.
+PROTECTED_KINDS = ("math", "code", "image", "placeholder", "url")
 BLOCK_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "div", "td", "th", "dt", "dd"}
 # Inline elements and the Markdown that opens and closes them (`<code>` inside `<pre>` is the fence's business).
 INLINE_MARKERS = {"code": "`", "strong": "**", "b": "**", "em": "*", "i": "*"}
@@ -126,7 +128,7 @@ def normalise(markdown: str) -> str:
     for span in scan(markdown):
         pieces.append(markdown[position : span.start])
         position = span.end
-        if span.kind in ("math", "code", "image", "placeholder", "url"):
+        if span.kind in PROTECTED_KINDS:
             pieces.append(WILDCARD)
         elif span.kind == "link_open":
             pieces.append("[")
@@ -138,7 +140,7 @@ def normalise(markdown: str) -> str:
 
 
 def _protected(markdown: str) -> list[str]:
-    return [span.text for span in scan(markdown) if span.kind in ("math", "code", "image", "placeholder", "url")]
+    return [span.text for span in scan(markdown) if span.kind in PROTECTED_KINDS]
 
 
 def _link_urls(markdown: str) -> list[str]:
@@ -161,7 +163,7 @@ def adapt(labml_english: str, labml_translation: str, ours: str) -> str | None:
     for span in scan(labml_translation):
         pieces.append(labml_translation[position : span.start])
         position = span.end
-        if span.kind in ("math", "code", "image", "placeholder", "url"):
+        if span.kind in PROTECTED_KINDS:
             if span.text not in replacements:
                 return None
             pieces.append(replacements[span.text])
