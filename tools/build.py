@@ -347,48 +347,19 @@ def write_root_pages(out: Path, languages: Mapping[str, str], site_name: str, ro
         "  location.replace(choice + \"/\" + location.hash);\n"
         "})();\n"
     )
-    index = f"""<!doctype html>
-<html lang="{codes[0]}">
-<head>
-  <meta charset="utf-8">
-  <meta name="viewport" content="width=device-width,initial-scale=1">
-  <title>{html.escape(site_name)}</title>
-{alternates}
-  <link rel="alternate" hreflang="x-default" href="{html.escape(root_url)}">
-  <script>
-{script}  </script>
-  <noscript><meta http-equiv="refresh" content="0; url={codes[0]}/"></noscript>
-</head>
-<body>
-  <h1>{html.escape(site_name)}</h1>
-  <ul>
-{links}
-  </ul>
-</body>
-</html>
-"""
+    head = (f"{alternates}\n"
+            f'  <link rel="alternate" hreflang="x-default" href="{html.escape(root_url)}">\n'
+            f"  <script>\n{script}  </script>\n"
+            f'  <noscript><meta http-equiv="refresh" content="0; url={codes[0]}/"></noscript>')
+    index = _root_page(codes[0], html.escape(site_name), head, html.escape(site_name), links)
     base_path = urlsplit(root_url).path or "/"
     items = "\n".join(
         f'    <li lang="{code}"><a href="{html.escape(base_path)}{code}/" hreflang="{code}">'
         f"{html.escape(labels[code]['not_found_title'])}: {html.escape(labels[code]['back_home'])} "
         f"({html.escape(languages[code])})</a></li>"
         for code in codes)
-    not_found = f"""<!doctype html>
-<html lang="{codes[0]}">
-<head>
-  <meta charset="utf-8">
-  <meta name="viewport" content="width=device-width,initial-scale=1">
-  <meta name="robots" content="noindex">
-  <title>404 - {html.escape(site_name)}</title>
-</head>
-<body>
-  <h1>404</h1>
-  <ul>
-{items}
-  </ul>
-</body>
-</html>
-"""
+    not_found = _root_page(codes[0], f"404 - {html.escape(site_name)}", '  <meta name="robots" content="noindex">',
+                           "404", items)
     sitemaps = "".join(f"  <sitemap><loc>{html.escape(root_url)}{code}/sitemap.xml</loc></sitemap>\n" for code in codes)
     sitemap_index = ('<?xml version="1.0" encoding="UTF-8"?>\n'
                      '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
@@ -399,6 +370,26 @@ def write_root_pages(out: Path, languages: Mapping[str, str], site_name: str, ro
     # GitHub Pages runs Jekyll unless told not to, and Jekyll drops folders such as api/ppo/__main__/.
     write_atomic(out / ".nojekyll", b"")
     return codes
+
+
+def _root_page(lang: str, title: str, head: str, heading: str, items: str) -> str:
+    """A page at the root of the site: a heading and a list (arguments are HTML, already escaped)."""
+    return f"""<!doctype html>
+<html lang="{lang}">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width,initial-scale=1">
+  <title>{title}</title>
+{head}
+</head>
+<body>
+  <h1>{heading}</h1>
+  <ul>
+{items}
+  </ul>
+</body>
+</html>
+"""
 
 
 # --- command line and worker ----------------------------------------------------------------------------------
