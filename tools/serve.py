@@ -4,7 +4,9 @@ MkDocs' live-reload server watches the inputs of the pages, not the generated pa
 language's catalogs, the configuration and everything under `site/` (templates, home page text, labels, assets).
 On a change it regenerates the pages (only files whose content changed are rewritten), rebuilds the language with
 the same derived configuration as `python -m tools build`, and the browser reloads. Nothing here is strict: a
-broken link or a module that does not parse mid-edit is reported, and the preview keeps running.
+broken link or a module that does not parse mid-edit is reported, and the preview keeps running. Only at the start,
+when there is nothing to show yet (a broken `mkdocs.yml`, a busy port, a module that does not parse), does it stop
+with the reason in one line.
 """
 
 from __future__ import annotations
