@@ -48,7 +48,7 @@ class ActorCritic(nn.Module):
     `num_actions` is the size of the game's action set, so the same model works for every game.
     With `channels_last`, the frames and the convolution weights are stored channels-last in memory,
     which made the update about twice as fast on the CPU of our benchmark (`benchmarks/ppo_throughput.py`);
-    the results are the same up to rounding. See `forward`.
+    the results are the same up to rounding. See `prepare`.
     """
 
     def __init__(self, num_actions: int, frame_stack: int = 4, channels_last: bool = True):
@@ -83,6 +83,24 @@ class ActorCritic(nn.Module):
         if channels_last:
             self.to(memory_format=torch.channels_last)
 
+    def prepare(self, observations: torch.Tensor) -> torch.Tensor:
+        r"""
+        ### Preparing the frames
+
+        `observations` are `uint8` frames of shape `[batch, 4, 84, 84]`. Returns them as floats scaled from
+        $[0, 255]$ to $[0, 1]$, in the model's memory layout. This reads and writes every pixel, so the
+        [trainer](trainer.py) prepares the frames of a rollout once per update and then takes its minibatches
+        from them, instead of preparing every minibatch again in every epoch.
+        """
+
+        # In the channels-last layout, the 4 values of a pixel (one per frame) lie next to each other in memory.
+        # The convolutions of oneDNN, PyTorch's CPU backend, run faster on this layout.
+        # Reordering the bytes before the conversion moves a quarter of the memory that reordering the floats would
+        if self.channels_last:
+            observations = observations.contiguous(memory_format=torch.channels_last)
+        # Scale the pixels from $[0, 255]$ to $[0, 1]$; the floats keep the layout of the bytes
+        return observations / 255.0
+
     def forward(self, observations: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         r"""
         ### Forward pass
@@ -91,12 +109,12 @@ class ActorCritic(nn.Module):
         Returns the policy logits, `[batch, num_actions]`, and the values $V_\theta(s)$, `[batch]`.
         """
 
-        # Scale the pixels from $[0, 255]$ to $[0, 1]$
-        x = observations.float() / 255.0
-        # In the channels-last layout, the 4 values of a pixel (one per frame) lie next to each other in memory.
-        # The convolutions of oneDNN, PyTorch's CPU backend, run faster on this layout
-        if self.channels_last:
-            x = x.contiguous(memory_format=torch.channels_last)
+        # Frames scaled to $[0, 1]$, then the network
+        return self.forward_prepared(self.prepare(observations))
+
+    def forward_prepared(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """The forward pass on frames that `prepare` has already scaled."""
+
         # The shared features
         features = self.trunk(x)
         # Logits of $\pi_\theta(a|s)$

@@ -342,6 +342,8 @@ class Trainer:
             "returns": returns.flatten(),
         }
         batch = {name: tensor.to(self.device) for name, tensor in batch.items()}
+        # The frames scaled to $[0, 1]$, once for all epochs; the minibatches are taken from them
+        observations = self.model.prepare(batch["observations"])
 
         # Sums of the diagnostics over all minibatches
         totals = {"policy_loss": 0.0, "value_loss": 0.0, "entropy": 0.0, "approx_kl": 0.0, "clip_fraction": 0.0}
@@ -353,7 +355,7 @@ class Trainer:
                 # The indices of this minibatch
                 indices = order[start : start + config.minibatch_size]
                 # $\pi_\theta(\cdot|s_t)$ and $V_\theta(s_t)$ under the current parameters
-                logits, values = self.model(batch["observations"][indices])
+                logits, values = self.model.forward_prepared(observations[indices])
                 # $\log \pi_\theta(a|s_t)$ for every action
                 log_policy = torch.log_softmax(logits, dim=-1)
                 # $\log \pi_\theta(a_t|s_t)$ of the actions that were taken
