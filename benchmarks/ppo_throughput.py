@@ -8,20 +8,31 @@ Prints, for 8 environments and the standard settings (128 steps per rollout, 4 e
    default memory layout, and the same update, written as a plain CleanRL-style loop;
 3. the steps/s of our trainer (`reference_impl.ppo.trainer.Trainer`), with the split of its time into rollout
    and update;
-4. the ratio ours / baseline.
+4. the ratio ours / baseline;
+5. how much CPU other processes used meanwhile: on a shared machine their load, not the code, can explain
+   a difference between two runs.
 
-Training steps/s count environment steps (each 4 frames) over whole updates: rollout plus optimisation.
-CleanRL's `ppo_atari.py` with the same hyperparameters measured 143-157 steps/s on this machine's 2 CPU cores.
+With `--profile`, it then times one more series of updates of our trainer phase by phase (the environment step,
+the policy's forward pass and sampling, the bookkeeping of the rollout; the frame preparation, forward and backward
+passes, gradient clipping and Adam step of the update) and prints the operators that took the longest in one
+update, from `torch.profiler`.
 
-Usage: `python benchmarks/ppo_throughput.py [--updates N] [--env ALE/Breakout-v5] [--threads T]`
+Training steps/s count environment steps (each 4 frames) over whole updates: rollout plus optimisation, from the
+median time of an update after one warm-up update. CleanRL's `ppo_atari.py` with the same hyperparameters measured
+143-157 steps/s on this machine's 2 CPU cores.
+
+Usage: `python benchmarks/ppo_throughput.py [--updates N] [--env ALE/Breakout-v5] [--threads T] [--profile]`
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import statistics
 import sys
 import tempfile
 import time
+from collections import defaultdict
 from pathlib import Path
 
 import ale_py
@@ -31,6 +42,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import reference_impl.ppo.trainer as trainer_module
 from reference_impl.ppo.atari import AtariGames
 from reference_impl.ppo.config import Config
 from reference_impl.ppo.gae import generalized_advantage_estimation
@@ -90,7 +102,7 @@ def baseline_training(env_id: str, config: Config, updates: int) -> tuple[float,
     observations, _ = env.reset(seed=0)
     observations = torch.as_tensor(observations)
     steps, envs = config.num_steps, config.num_envs
-    rollout_time = update_time = 0.0
+    rollout_times, update_times = [], []
     for update in range(updates + 1):
         start = time.perf_counter()
         obs_buf = torch.zeros((steps, envs, 4, 84, 84), dtype=torch.uint8)
@@ -127,7 +139,9 @@ def baseline_training(env_id: str, config: Config, updates: int) -> tuple[float,
                     distribution.log_prob(b_act[idx]), b_logp[idx], normalize_advantages(b_adv[idx]), config.clip
                 )
                 value_loss = clipped_value_loss(values, b_val[idx], b_ret[idx], config.clip)
-                loss = policy.loss + config.value_coef * value_loss - config.entropy_coef * distribution.entropy().mean()
+                loss = (
+                    policy.loss + config.value_coef * value_loss - config.entropy_coef * distribution.entropy().mean()
+                )
                 optimizer.zero_grad()
                 loss.backward()
                 torch.nn.utils.clip_grad_norm_(model.parameters(), config.max_grad_norm)
@@ -135,59 +149,227 @@ def baseline_training(env_id: str, config: Config, updates: int) -> tuple[float,
         end = time.perf_counter()
         # The first update warms up (allocations, oneDNN kernel selection) and is not counted
         if update > 0:
-            rollout_time += mid - start
-            update_time += end - mid
+            rollout_times.append(mid - start)
+            update_times.append(end - mid)
     env.close()
-    return updates * config.batch_size / (rollout_time + update_time), rollout_time / updates, update_time / updates
+    return summarize(config, rollout_times, update_times)
+
+
+def summarize(config: Config, rollout_times: list[float], update_times: list[float]) -> tuple[float, float, float]:
+    """(steps/s, rollout s, update s) from the median times per update; a median ignores a slow outlier."""
+    total = statistics.median(r + u for r, u in zip(rollout_times, update_times, strict=True))
+    return config.batch_size / total, statistics.median(rollout_times), statistics.median(update_times)
 
 
 def our_training(config: Config, updates: int) -> tuple[float, float, float]:
     """Our trainer's rollout and optimize, as `Trainer.train` calls them; same return as `baseline_training`."""
     with tempfile.TemporaryDirectory() as out:
         trainer = Trainer(Config(**{**config.__dict__, "out": out}))
-        rollout_time = update_time = 0.0
+        rollout_times, update_times = [], []
         for update in range(updates + 1):
             start = time.perf_counter()
-            trainer.update += 1
-            for group in trainer.optimizer.param_groups:
-                group["lr"] = trainer.learning_rate(trainer.update)
-            rollout = trainer.rollout()
+            rollout = next_rollout(trainer)
             mid = time.perf_counter()
             trainer.optimize(rollout)
             end = time.perf_counter()
             if update > 0:
-                rollout_time += mid - start
-                update_time += end - mid
+                rollout_times.append(mid - start)
+                update_times.append(end - mid)
         trainer.games.close()
-    return updates * config.batch_size / (rollout_time + update_time), rollout_time / updates, update_time / updates
+    return summarize(config, rollout_times, update_times)
+
+
+def next_rollout(trainer: Trainer) -> dict:
+    """The next update's learning rate and rollout, as `Trainer.train` does it."""
+    trainer.update += 1
+    for group in trainer.optimizer.param_groups:
+        group["lr"] = trainer.learning_rate(trainer.update)
+    return trainer.rollout()
+
+
+class PhaseTimer:
+    """Wall-clock seconds per phase, summed over the calls of the functions it wraps.
+
+    A call made inside another timed call counts for the outer one only: the policy's forward pass in the rollout
+    belongs to "policy forward + sampling", not to the update's "forward".
+    """
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = defaultdict(float)
+        self._wrapped: list[tuple[object, str, object]] = []
+        self._depth = 0
+        # On a GPU the operators run asynchronously: wait for them, or their time lands in a later phase
+        self._sync = torch.cuda.synchronize if torch.cuda.is_available() else (lambda: None)
+
+    def wrap(self, owner: object, name: str, phase: str) -> None:
+        """Replace `owner.name` by a function that times each call under `phase`."""
+        original = getattr(owner, name)
+
+        def timed(*args, **kwargs):
+            if self._depth:
+                return original(*args, **kwargs)
+            self._sync()
+            start = time.perf_counter()
+            self._depth += 1
+            try:
+                return original(*args, **kwargs)
+            finally:
+                self._depth -= 1
+                self._sync()
+                self.seconds[phase] += time.perf_counter() - start
+
+        # The original is restored by `restore`, whether it was the owner's own attribute or its class's
+        self._wrapped.append((owner, name, owner.__dict__.get(name)))
+        setattr(owner, name, timed)
+
+    def restore(self) -> None:
+        for owner, name, original in reversed(self._wrapped):
+            if original is None:
+                delattr(owner, name)
+            else:
+                setattr(owner, name, original)
+        self._wrapped.clear()
+
+
+ROLLOUT_PHASES = ["env step (AtariGames.step)", "policy forward + sampling", "values of final observations"]
+UPDATE_PHASES = ["GAE", "frame preparation", "forward", "backward", "gradient clipping", "Adam step"]
+# What the timed phases leave over
+ROLLOUT_REST, UPDATE_REST = "bookkeeping, copies, Python", "losses, indexing, diagnostics"
+
+
+def profile_training(config: Config, updates: int, top_ops: int) -> None:
+    """Print where our trainer's time goes, phase by phase, and the slowest operators of one update."""
+    with tempfile.TemporaryDirectory() as out:
+        trainer = Trainer(Config(**{**config.__dict__, "out": out}))
+        # The warm-up update, untimed
+        trainer.optimize(next_rollout(trainer))
+        started, other_load = time.perf_counter(), OtherLoad()
+        timer = PhaseTimer()
+        timer.wrap(trainer.games, "step", ROLLOUT_PHASES[0])
+        timer.wrap(trainer, "sample_actions", ROLLOUT_PHASES[1])
+        timer.wrap(trainer, "values_of", ROLLOUT_PHASES[2])
+        timer.wrap(trainer_module, "generalized_advantage_estimation", UPDATE_PHASES[0])
+        timer.wrap(trainer.model, "prepare", UPDATE_PHASES[1])
+        timer.wrap(trainer.model, "forward_prepared", UPDATE_PHASES[2])
+        timer.wrap(torch.Tensor, "backward", UPDATE_PHASES[3])
+        timer.wrap(torch.nn.utils, "clip_grad_norm_", UPDATE_PHASES[4])
+        timer.wrap(trainer.optimizer, "step", UPDATE_PHASES[5])
+        # Per update: the seconds of each phase, and what the phases leave over in the rollout and the update
+        per_update: dict[str, list[float]] = defaultdict(list)
+        try:
+            for _ in range(updates):
+                timer.seconds.clear()
+                start = time.perf_counter()
+                rollout = next_rollout(trainer)
+                mid = time.perf_counter()
+                trainer.optimize(rollout)
+                end = time.perf_counter()
+                rollout_rest = (mid - start) - sum(timer.seconds[phase] for phase in ROLLOUT_PHASES)
+                update_rest = (end - mid) - sum(timer.seconds[phase] for phase in UPDATE_PHASES)
+                for phase in ROLLOUT_PHASES + UPDATE_PHASES:
+                    per_update[phase].append(timer.seconds[phase])
+                per_update[ROLLOUT_REST].append(rollout_rest)
+                per_update[UPDATE_REST].append(update_rest)
+                per_update["rollout"].append(mid - start)
+                per_update["update"].append(end - mid)
+        finally:
+            timer.restore()
+        total = statistics.median(r + u for r, u in zip(per_update["rollout"], per_update["update"], strict=True))
+        print(
+            f"\nwhere our trainer's time goes (median seconds per update of {config.batch_size} steps over {updates} "
+            f"updates, and their share of the median update, {total:.2f} s; other processes kept "
+            f"{other_load.cores(time.perf_counter() - started):.2f} cores busy):"
+        )
+        for title, rows in (("rollout", [*ROLLOUT_PHASES, ROLLOUT_REST]), ("update", [*UPDATE_PHASES, UPDATE_REST])):
+            median = statistics.median(per_update[title])
+            print(f"  {title:40s} {median:6.3f} s  {median / total:4.0%}")
+            for phase in rows:
+                median = statistics.median(per_update[phase])
+                print(f"    {phase:38s} {median:6.3f} s  {median / total:4.0%}")
+
+        # The operators of one more update, rollout included, by the time spent in them
+        with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU], record_shapes=True) as profiler:
+            trainer.optimize(next_rollout(trainer))
+        trainer.games.close()
+    print(f"\nthe {top_ops} operators with the most time of their own in one update (torch.profiler, by input shape):")
+    table = profiler.key_averages(group_by_input_shape=True).table(
+        sort_by="self_cpu_time_total", row_limit=top_ops, max_name_column_width=32, max_shapes_column_width=60
+    )
+    print(table)
+
+
+class OtherLoad:
+    """The CPU that other processes used while a measurement ran, from Linux's `/proc/stat`, in cores."""
+
+    def __init__(self) -> None:
+        self.start = self._busy_and_ours()
+
+    @staticmethod
+    def _busy_and_ours() -> tuple[float, float]:
+        # All CPUs' busy seconds (user, nice, system, irq, softirq, steal) and this process's own CPU seconds
+        try:
+            with open("/proc/stat") as file:
+                fields = [int(value) for value in file.readline().split()[1:]]
+        except OSError:
+            return float("nan"), float("nan")
+        busy = sum(fields[index] for index in (0, 1, 2, 5, 6, 7)) / os.sysconf("SC_CLK_TCK")
+        own = os.times()
+        return busy, own.user + own.system
+
+    def cores(self, seconds: float) -> float:
+        """The average number of cores that other processes kept busy over the last `seconds`."""
+        busy, ours = self._busy_and_ours()
+        return max(0.0, (busy - self.start[0]) - (ours - self.start[1])) / seconds
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--env", default="ALE/Breakout-v5")
-    parser.add_argument("--updates", type=int, default=3, help="timed updates per trainer (after one warm-up)")
+    parser.add_argument(
+        "--updates", type=int, default=3, help="timed updates per trainer (after one warm-up); the median counts"
+    )
     parser.add_argument("--env-steps", type=int, default=500, help="vector steps for the env-only measurement")
     parser.add_argument("--threads", type=int, default=0, help="torch threads (0: PyTorch's default)")
+    parser.add_argument("--profile", action="store_true", help="then show where our trainer's time goes")
+    parser.add_argument("--profile-updates", type=int, default=3, help="timed updates for --profile")
+    parser.add_argument("--top-ops", type=int, default=15, help="operators listed by --profile")
     args = parser.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
     config = Config(env_id=args.env, total_steps=10_000_000, progress=False, torch_threads=args.threads)
-    print(f"{args.env}, {config.num_envs} envs x {config.num_steps} steps, {config.num_epochs} epochs x "
-          f"{config.num_minibatches} minibatches; torch {torch.__version__}, {torch.get_num_threads()} threads")
+    print(
+        f"{args.env}, {config.num_envs} envs x {config.num_steps} steps, {config.num_epochs} epochs x "
+        f"{config.num_minibatches} minibatches; torch {torch.__version__}, {torch.get_num_threads()} threads"
+    )
+    started, other_load = time.perf_counter(), OtherLoad()
 
     ours_env, baseline_env = env_only(args.env, config.num_envs, args.env_steps)
-    print(f"env only, random actions:  AtariVectorEnv (AtariGames) {ours_env:7.0f} steps/s   "
-          f"SyncVectorEnv + wrappers {baseline_env:7.0f} steps/s")
+    print(
+        f"env only, random actions:  AtariVectorEnv (AtariGames) {ours_env:7.0f} steps/s   "
+        f"SyncVectorEnv + wrappers {baseline_env:7.0f} steps/s"
+    )
 
     baseline, baseline_rollout, baseline_update = baseline_training(args.env, config, args.updates)
-    print(f"baseline training (SyncVectorEnv + wrappers, plain loop): {baseline:6.1f} steps/s "
-          f"(per update of {config.batch_size} steps: rollout {baseline_rollout:.2f} s, update {baseline_update:.2f} s)")
+    print(
+        f"baseline training (SyncVectorEnv + wrappers, plain loop): {baseline:6.1f} steps/s "
+        f"(per update of {config.batch_size} steps: rollout {baseline_rollout:.2f} s, update {baseline_update:.2f} s)"
+    )
     ours, ours_rollout, ours_update = our_training(config, args.updates)
-    print(f"our trainer:                                              {ours:6.1f} steps/s "
-          f"(per update of {config.batch_size} steps: rollout {ours_rollout:.2f} s, update {ours_update:.2f} s)")
+    print(
+        f"our trainer:                                              {ours:6.1f} steps/s "
+        f"(per update of {config.batch_size} steps: rollout {ours_rollout:.2f} s, update {ours_update:.2f} s)"
+    )
     low, high = CLEANRL_STEPS_PER_SECOND
-    print(f"ours / baseline: {ours / baseline:.2f}x   ours / CleanRL ({low}-{high} steps/s measured here): "
-          f"{ours / high:.2f}-{ours / low:.2f}x")
+    print(
+        f"ours / baseline: {ours / baseline:.2f}x   ours / CleanRL ({low}-{high} steps/s measured here): "
+        f"{ours / high:.2f}-{ours / low:.2f}x"
+    )
+    print(
+        f"other processes kept {other_load.cores(time.perf_counter() - started):.2f} of {os.cpu_count()} cores busy "
+        f"on average meanwhile"
+    )
+    if args.profile:
+        profile_training(config, args.profile_updates, args.top_ops)
 
 
 if __name__ == "__main__":
