@@ -6,6 +6,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 SITE_OUT ?= build/site
+# An index of CPU-only torch wheels, for machines where pip would otherwise pick a CUDA build (optional)
+TORCH_INDEX ?=
 
 .PHONY: site test lint serve bench extract status check clean
 
@@ -13,7 +15,7 @@ SITE_OUT ?= build/site
 $(VENV)/.stamp: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet torch==2.13.0
+	$(PY) -m pip install --quiet torch==2.13.0 $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX))
 	$(PY) -m pip install --quiet -e '.[docs,test]'
 	touch $@
 
