@@ -86,8 +86,9 @@ def _train(args: argparse.Namespace) -> int:
         # Check the settings and the game id before loading PyTorch, so that a mistake is reported at once
         from .atari import rom_name
 
-        Config(**given).validate()
-        rom_name(Config(**given).env_id)
+        config = Config(**given)
+        config.validate()
+        rom_name(config.env_id)
 
     from .trainer import Trainer
 
@@ -95,7 +96,7 @@ def _train(args: argparse.Namespace) -> int:
         trainer = Trainer.from_checkpoint(args.resume, given)
         print(f"resuming {trainer.config.env_id} at update {trainer.update} from {args.resume}", file=sys.stderr)
     else:
-        trainer = Trainer(Config(**given))
+        trainer = Trainer(config)
     try:
         completed = trainer.train()
     finally:
