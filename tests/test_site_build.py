@@ -70,6 +70,8 @@ PACKAGE = {
 
             Policy gradient methods estimate $\\hat{A}_t$:
 
+            <span onclick="alert('pwned-4')">English source is untrusted too.</span><script>alert('pwned-5')</script>
+
             $$
             \\begin{align}
             \\delta_t &= r_t + \\gamma V(s_{t+1}) - V(s_t) \\\\
@@ -281,7 +283,8 @@ def test_translated_notes_and_docstrings_with_marked_english_fallback(site: Fixt
 def test_no_malicious_translation_reaches_any_file_of_the_site(site: Fixture) -> None:
     for name, data in _all_output(site.out).items():
         text = data.decode("utf-8", errors="replace")
-        for payload in ("pwned-1", "pwned-2", "pwned-3"):
+        for payload in ("pwned-1", "pwned-2", "pwned-3", "pwned-4", "pwned-5"):
+            # pwned-4 and -5 are in the English source: only the page-level hook (site/hooks.py) stands in their way.
             assert payload not in text, (name, payload)
     page = site.html("ja", "estimator")
     assert "From <a href=\"https://arxiv.org/abs/1506.02438\">the GAE paper</a>" in page  # English instead
