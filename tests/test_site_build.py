@@ -118,8 +118,9 @@ class Fixture:
     work: Path
     out: Path
 
-    def build(self, out: Path | None = None, languages: list[str] | None = None, force: bool = False) -> Any:
-        lines: list[str] = []
+    def build(self, out: Path | None = None, languages: list[str] | None = None, force: bool = False,
+              lines: list[str] | None = None) -> Any:
+        lines = [] if lines is None else lines  # pass a list to keep the messages of a build that raises
         report = build_site(out or self.out, languages, jobs=2, work_dir=self.work, source_root=self.source,
                             translations=self.translations, force=force, emit=lines.append)
         report.lines = lines
@@ -347,11 +348,16 @@ def test_a_broken_page_fails_the_strict_build_and_keeps_the_last_good_output(sit
     broken = site.source / "broken.py"
     broken.write_text('"""A page whose link points nowhere: [gone](#no-such-anchor) and ![x](missing.png)."""\n',
                       encoding="utf-8")
+    lines: list[str] = []
     try:
         with pytest.raises(UserError, match="the build failed for en"):
-            site.build(out=out, languages=["en"])
+            site.build(out=out, languages=["en"], lines=lines)
     finally:
         broken.unlink()
+    # It failed for the missing image (MkDocs checks anchors only at info level), not for any other reason.
+    reported = "\n".join(lines)
+    assert "contains a link 'missing.png', but the target is not found" in reported, reported
+    assert "in strict mode" in reported, reported
     assert (out / "en" / "index.html").read_bytes() == good
     assert not (out / ".en.building").exists()
 
