@@ -18,10 +18,9 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from .atari import AtariGames
-from .config import Config, ConfigError
+from .config import ConfigError
 from .model import ActorCritic
-from .trainer import load_checkpoint, select_device
+from .trainer import config_for_resume, load_checkpoint, make_games, select_device
 
 
 @dataclass
@@ -61,22 +60,12 @@ def evaluate(
     if episodes <= 0:
         raise ConfigError(f"--episodes must be a positive number, got {episodes}")
     checkpoint = load_checkpoint(checkpoint_path)
-    config = Config(**checkpoint["config"])
-    if env_id is not None and env_id != config.env_id:
-        raise ConfigError(f"{checkpoint_path} is a checkpoint for {config.env_id}, not for {env_id}")
+    config = config_for_resume(checkpoint, checkpoint_path, {} if env_id is None else {"env_id": env_id})
     torch_device = select_device(device)
 
     # No more environments than games to play
     num_envs = min(num_envs, episodes)
-    games = AtariGames(
-        config.env_id,
-        num_envs,
-        seed=seed,
-        noop_max=config.noop_max,
-        repeat_action_probability=config.repeat_action_probability,
-        life_loss_ends_episode=config.life_loss_ends_episode,
-        max_episode_frames=config.max_episode_frames,
-    )
+    games = make_games(config, num_envs, seed)
     # The trained model
     model = ActorCritic(games.num_actions).to(torch_device)
     model.load_state_dict(checkpoint["model"])

@@ -123,6 +123,20 @@ def config_for_resume(checkpoint: dict[str, Any], path: str | os.PathLike, overr
     return dataclasses.replace(config, **{k: v for k, v in overrides.items() if k in RESUME_OVERRIDES})
 
 
+def make_games(config: Config, num_envs: int, seed: int) -> AtariGames:
+    """`num_envs` games of `config.env_id` with the preprocessing settings of `config`, seeded from `seed`."""
+
+    return AtariGames(
+        config.env_id,
+        num_envs,
+        seed=seed,
+        noop_max=config.noop_max,
+        repeat_action_probability=config.repeat_action_probability,
+        life_loss_ends_episode=config.life_loss_ends_episode,
+        max_episode_frames=config.max_episode_frames,
+    )
+
+
 def atomic_write(path: Path, write: Any) -> None:
     """Call `write(file_object)` on a temporary file next to `path`, then rename it over `path`."""
 
@@ -164,15 +178,7 @@ class Trainer:
 
         if checkpoint is None:
             # A new run: fresh games, with the game seeds drawn from the run's seed
-            self.games = AtariGames(
-                config.env_id,
-                config.num_envs,
-                seed=config.seed,
-                noop_max=config.noop_max,
-                repeat_action_probability=config.repeat_action_probability,
-                life_loss_ends_episode=config.life_loss_ends_episode,
-                max_episode_frames=config.max_episode_frames,
-            )
+            self.games = make_games(config, config.num_envs, config.seed)
             self.observations = self.games.reset()
         else:
             # A resumed run: replay the games of the checkpoint
