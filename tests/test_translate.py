@@ -187,11 +187,18 @@ def test_damaged_placeholders_are_rejected_and_the_entry_stays_missing(translati
 
 
 def test_widened_placeholders_are_accepted_and_lost_separators_fall_back_to_single_requests(
-        translations, server) -> None:
+        translations, server, monkeypatch) -> None:
+    monkeypatch.setitem(translate.SIZE_LIMITS, "libre", 300)  # several batches: one comes back widened, one merged
     server.script = ["wide", "merge"]
     assert run_translate(translations, server) == 0
     catalog = Catalog.load("ja", "toy/gae.py", translations)
     assert catalog.entries[INTRO].startswith("訳 THIS IS A TOY VERSION OF [GAE](https://arxiv.org/abs/1506.02438)")
+    # The merged batch was asked again message by message, and every message came back.
+    merged = 1 + sum(bool(PLACEHOLDER_RE.fullmatch(line)) for line in server.requests[1]["q"].split("\n"))
+    assert merged > 1 and len(server.requests) >= 2 + merged
+    states = [Catalog.load("ja", source, translations).state(key)
+              for source in ("toy/gae.py", "toy/readme.md") for key in Catalog.load("ja", source, translations).entries]
+    assert states == ["machine"] * 20
 
 
 def test_client_errors_are_not_retried(translations, server) -> None:
