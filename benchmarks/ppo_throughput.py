@@ -27,6 +27,7 @@ Usage: `python benchmarks/ppo_throughput.py [--updates N] [--env ALE/Breakout-v5
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import statistics
 import sys
@@ -164,7 +165,7 @@ def summarize(config: Config, rollout_times: list[float], update_times: list[flo
 def our_training(config: Config, updates: int) -> tuple[float, float, float]:
     """Our trainer's rollout and optimize, as `Trainer.train` calls them; same return as `baseline_training`."""
     with tempfile.TemporaryDirectory() as out:
-        trainer = Trainer(Config(**{**config.__dict__, "out": out}))
+        trainer = Trainer(dataclasses.replace(config, out=out))
         rollout_times, update_times = [], []
         for update in range(updates + 1):
             start = time.perf_counter()
@@ -240,7 +241,7 @@ ROLLOUT_REST, UPDATE_REST = "bookkeeping, copies, Python", "losses, indexing, di
 def profile_training(config: Config, updates: int, top_ops: int) -> None:
     """Print where our trainer's time goes, phase by phase, and the slowest operators of one update."""
     with tempfile.TemporaryDirectory() as out:
-        trainer = Trainer(Config(**{**config.__dict__, "out": out}))
+        trainer = Trainer(dataclasses.replace(config, out=out))
         # The warm-up update, untimed
         trainer.optimize(next_rollout(trainer))
         started, other_load = time.perf_counter(), OtherLoad()
