@@ -2,6 +2,7 @@
 
 import csv
 import dataclasses
+import shutil
 import signal
 import subprocess
 import sys
@@ -41,6 +42,16 @@ class StopAfterTwoUpdates(Trainer):
             self.stop_requested = True
 
 
+class KeepsCheckpointOfUpdateTwo(Trainer):
+    """Copies the checkpoint written at update 2 (by `checkpoint_every`) next to the run's folder."""
+
+    def save_checkpoint(self, path=None):
+        written = super().save_checkpoint(path)
+        if self.update == 2:
+            shutil.copyfile(written, written.parent.parent / "update2.pt")
+        return written
+
+
 def read_metrics(path: Path) -> list[dict[str, str]]:
     with path.open(newline="") as file:
         return list(csv.DictReader(file))
@@ -53,7 +64,7 @@ def without_speed(rows):
 @pytest.mark.slow
 def test_training_writes_metrics_and_checkpoint_and_resumes_exactly(tmp_path):
     # The uninterrupted run
-    full = Trainer(Config(**TINY, out=str(tmp_path / "full")))
+    full = KeepsCheckpointOfUpdateTwo(Config(**TINY, out=str(tmp_path / "full"), checkpoint_every=2))
     assert full.train()
     full.games.close()
     rows = read_metrics(tmp_path / "full" / "metrics.csv")
@@ -82,6 +93,16 @@ def test_training_writes_metrics_and_checkpoint_and_resumes_exactly(tmp_path):
         assert torch.equal(tensor, resumed.model.state_dict()[name]), name
     assert without_speed(read_metrics(tmp_path / "resumed" / "metrics.csv")) == without_speed(rows)
     np.testing.assert_array_equal(full.observations, resumed.observations)
+
+    # Resuming from the checkpoint of update 2 in the finished run's own folder recomputes updates 3 and 4:
+    # their rows in metrics.csv are replaced, not repeated, and the model ends the same
+    again = Trainer.from_checkpoint(tmp_path / "update2.pt")
+    assert again.update == 2
+    assert again.train()
+    again.games.close()
+    assert without_speed(read_metrics(tmp_path / "full" / "metrics.csv")) == without_speed(rows)
+    for name, tensor in full.model.state_dict().items():
+        assert torch.equal(tensor, again.model.state_dict()[name]), name
 
     # Evaluation loads the checkpoint and plays full games
     result = evaluate(tmp_path / "full" / "checkpoint.pt", episodes=2, num_envs=2)
