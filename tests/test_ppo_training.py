@@ -190,6 +190,11 @@ def test_cli_trains_evaluates_and_reports_errors(tmp_path):
     assert len(read_metrics(out / "metrics.csv")) == 2
     assert (out / "checkpoint.pt").is_file()
 
+    resumed = run_cli("train", "--resume", str(out / "checkpoint.pt"), "--total-steps", "96", "--no-progress")
+    assert resumed.returncode == 0, resumed.stderr
+    assert f"resuming ALE/Pong-v5 at update 2 from {out / 'checkpoint.pt'}" in resumed.stderr
+    assert [int(row["update"]) for row in read_metrics(out / "metrics.csv")] == [1, 2, 3]
+
     evaluated = run_cli("evaluate", str(out / "checkpoint.pt"), "--episodes", "1", "--greedy")
     assert evaluated.returncode == 0, evaluated.stderr
     assert "mean return over 1 games" in evaluated.stdout
