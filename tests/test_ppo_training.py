@@ -62,11 +62,15 @@ def without_speed(rows):
 
 
 @pytest.mark.slow
-def test_training_writes_metrics_and_checkpoint_and_resumes_exactly(tmp_path):
-    # The uninterrupted run
-    full = KeepsCheckpointOfUpdateTwo(Config(**TINY, out=str(tmp_path / "full"), checkpoint_every=2))
+def test_training_writes_metrics_and_checkpoint_and_resumes_exactly(tmp_path, capsys):
+    # The uninterrupted run, with its progress bar
+    settings = {**TINY, "progress": True}
+    full = KeepsCheckpointOfUpdateTwo(Config(**settings, out=str(tmp_path / "full"), checkpoint_every=2))
     assert full.train()
     full.games.close()
+    # The bar shows the steps per second and the mean return of the recent games
+    progress = capsys.readouterr().err
+    assert "step/s" in progress and f"ret={np.mean(full.recent_returns):.1f}" in progress
     rows = read_metrics(tmp_path / "full" / "metrics.csv")
     assert [int(row["update"]) for row in rows] == [1, 2, 3, 4]
     assert list(rows[0]) == METRICS
