@@ -86,7 +86,7 @@ def test_serve_whose_first_build_cannot_start_stops_with_the_reason(scratch_repo
 
 
 def test_the_repository_config_and_labels_pass_these_checks() -> None:
-    from tools.pages import load_site
+    from tools.site_config import load_site
 
     _, settings, labels = load_site(ROOT / "mkdocs.yml", ROOT / "site" / "labels.yml")
     assert list(settings.languages) == list(labels) == ["en", "ja", "zh"]

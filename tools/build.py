@@ -44,11 +44,12 @@ from tools.paths import CONFIG_FILE, GENERATED, ROOT, SITE, SOURCE_ROOT, TRANSLA
 
 if TYPE_CHECKING:
     from tools.document import Document
-    from tools.pages import Generated, SiteSettings
+    from tools.pages import Generated
+    from tools.site_config import SiteSettings
 # Everything besides the generated pages that a language's output depends on.
 _TEMPLATE_INPUTS = (SITE / "overrides", SITE / "hooks.py", SITE / "labels.yml")
-_CODE_INPUTS = ("pages.py", "build.py", "sanitize.py", "griffe_translate.py", "document.py", "extract.py",
-                "catalog.py")
+_CODE_INPUTS = ("pages.py", "links.py", "localize.py", "site_config.py", "build.py", "sanitize.py",
+                "griffe_translate.py", "document.py", "extract.py", "catalog.py")
 _PACKAGES = ("mkdocs", "mkdocs-material", "mkdocstrings", "mkdocstrings-python", "griffe", "pymdown-extensions",
              "markdown", "pygments", "nh3", "jieba")
 
@@ -82,7 +83,7 @@ def language_overrides(config: Mapping[str, Any], settings: SiteSettings, lang: 
                        source_root: Path = SOURCE_ROOT) -> dict[str, Any]:
     """The top-level settings that turn the root `mkdocs.yml` into one language's configuration.
 
-    `config` is the raw `mkdocs.yml` and `settings` what `tools.pages.load_settings` read (and checked) from it.
+    `config` is the raw `mkdocs.yml` and `settings` what `tools.site_config.load_settings` read (and checked) from it.
     """
     root = settings.site_url
     theme_setting = config.get("theme") or {}
@@ -232,7 +233,8 @@ def build_site(out: Path, languages: Iterable[str] | None = None, jobs: int = 0,
                source_root: Path = SOURCE_ROOT, translations: Path = TRANSLATIONS, force: bool = False,
                emit: Callable[[str], None] = print) -> BuildReport:
     """Generate the pages and build every requested language into `<out>/<lang>/`; see the module docstring."""
-    from tools.pages import load_documents, load_site
+    from tools.pages import load_documents
+    from tools.site_config import load_site
 
     started = time.perf_counter()
     config, settings, labels = load_site()

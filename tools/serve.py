@@ -42,7 +42,8 @@ def serve_site(lang: str, port: int, *, source_root: Path = SOURCE_ROOT, transla
                work_dir: Path = GENERATED) -> int:
     """Serve one language with live reload on 127.0.0.1:`port` until interrupted."""
     from tools.build import configure_process, prepare_language
-    from tools.pages import load_documents, load_site
+    from tools.pages import load_documents
+    from tools.site_config import load_site
 
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     handler = logging.StreamHandler(sys.stderr)
