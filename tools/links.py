@@ -10,7 +10,6 @@ from pathlib import PurePosixPath
 
 from tools.site_config import SiteSettings
 
-SOURCE_FOLDER = "reference_impl"  # the source root's path inside the repository, for GitHub links
 # Remote images a reader's browser would fetch from elsewhere, and the vendored copy served instead.
 LOCAL_IMAGES = {"https://colab.research.google.com/assets/colab-badge.svg": "assets/colab-badge.svg"}
 _IMAGE = re.compile(r"(!\[[^\]]*\]\()([^)\s]+)((?:\s+\"[^\"]*\")?\))")
@@ -18,11 +17,20 @@ _IMAGE = re.compile(r"(!\[[^\]]*\]\()([^)\s]+)((?:\s+\"[^\"]*\")?\))")
 _LINK = re.compile(r"(\]\()([^)\s]+)((?:\s+\"[^\"]*\")?\))")
 
 
-def page_path(source: PurePosixPath) -> PurePosixPath:
-    """The annotated page of a source file, relative to the docs folder (`ppo/__init__.py` → `ppo/index.md`)."""
+def _package() -> str:
+    from tools.site_config import project
+
+    return project().source_root.name
+
+
+def page_path(source: PurePosixPath, package: str | None = None) -> PurePosixPath:
+    """The annotated page of a source file, relative to the docs folder (`ppo/__init__.py` → `ppo/index.md`).
+
+    `package` is the source package's name (default: the configured one), which names its `__init__.py`'s page.
+    """
     if source.name == "__init__.py":
         # The top package's page is named after it: index.md at the top is the home page.
-        return source.parent / "index.md" if source.parent.parts else PurePosixPath(f"{SOURCE_FOLDER}.md")
+        return source.parent / "index.md" if source.parent.parts else PurePosixPath(f"{package or _package()}.md")
     if source.suffix == ".py":
         return source.with_suffix(".md")
     if source.name.lower() == "index.md":
@@ -30,14 +38,14 @@ def page_path(source: PurePosixPath) -> PurePosixPath:
     return source
 
 
-def api_page_path(source: PurePosixPath) -> PurePosixPath:
+def api_page_path(source: PurePosixPath, package: str | None = None) -> PurePosixPath:
     """The API reference page of a Python module (`ppo/gae.py` → `api/ppo/gae.md`)."""
-    return PurePosixPath("api") / page_path(source)
+    return PurePosixPath("api") / page_path(source, package)
 
 
-def module_name(source: PurePosixPath) -> str:
+def module_name(source: PurePosixPath, package: str | None = None) -> str:
     """The importable name of a module of the source package (`ppo/gae.py` → `reference_impl.ppo.gae`)."""
-    parts = [SOURCE_FOLDER, *source.with_suffix("").parts]
+    parts = [package or _package(), *source.with_suffix("").parts]
     if parts[-1] == "__init__":
         parts.pop()
     return ".".join(parts)
@@ -79,9 +87,9 @@ def rewrite_links(text: str, source: PurePosixPath, from_page: PurePosixPath, kn
             return match.group(0)
         resolved = PurePosixPath(posixpath.normpath(posixpath.join(str(source.parent), path)))
         if resolved in known_set:
-            new = _relative(page_path(resolved), from_page)
+            new = _relative(page_path(resolved, settings.package), from_page)
         elif not str(resolved).startswith(".."):
-            new = settings.blob_url(f"{SOURCE_FOLDER}/{resolved}")
+            new = settings.blob_url(f"{settings.source_folder}/{resolved}")
         else:
             return match.group(0)
         if fragment:

@@ -16,6 +16,7 @@ from typing import Any
 
 from tools.document import split_blocks
 from tools.sanitize import unsafe_content
+from tools.site_config import DEFAULT_SOURCE
 
 # The title line of a docstring section that griffe's Google-style parser reads ("Args:", "Returns:", ...).
 _SECTION_TITLE = re.compile(
@@ -62,7 +63,7 @@ class Localizer:
 
     def lookup(self, english: str) -> tuple[str, str]:
         """One translatable block: (Markdown, kind), kind `translated`, `machine` or `english` (the fallback)."""
-        if self.lang == "en":
+        if self.lang == DEFAULT_SOURCE:  # the sources' own language: nothing to look up
             return english, "translated"
         found = self._usable(english)
         if found is None:
@@ -94,7 +95,7 @@ class Localizer:
             return self._wrap(texts[:bare], kind) + "\n\n" + self._wrap(texts[bare:], kind)
         css_class, label = (("ap-untranslated", self.labels["untranslated"]) if kind == "english"
                             else ("ap-machine", self.labels["machine"]))
-        lang_attr = ' lang="en"' if kind == "english" else ""
+        lang_attr = f' lang="{DEFAULT_SOURCE}"' if kind == "english" else ""
         label_attr = label.replace("&", "&amp;").replace('"', "&quot;")
         return f'<div class="{css_class}"{lang_attr} data-label="{label_attr}" markdown>\n\n{body}\n\n</div>'
 

@@ -30,14 +30,13 @@ from typing import Any
 from tools.document import Document, split_blocks
 from tools.errors import UserError
 from tools.files import write_atomic
-from tools.links import SOURCE_FOLDER, api_page_path, module_name, page_path, rewrite_links, url_dir
+from tools.links import api_page_path, module_name, page_path, rewrite_links, url_dir
 from tools.localize import Localizer
-from tools.paths import LABELS_FILE, ROOT, SITE, SOURCE_ROOT, TRANSLATIONS
-from tools.site_config import SiteSettings
+from tools.paths import HOME_DIR, LABELS_FILE, SOURCE_ROOT, TRANSLATIONS
+from tools.site_config import DEFAULT_SOURCE, TOOL_ROOT, TOOL_SITE, SiteSettings
 
-HOME_DIR = SITE / "home"
-ASSETS_DIR = SITE / "assets"
-KATEX_DIST = ROOT / "node_modules" / "katex" / "dist"
+ASSETS_DIR = TOOL_SITE / "assets"  # the generator's own: stylesheet, script, the vendored badge
+KATEX_DIST = TOOL_ROOT / "node_modules" / "katex" / "dist"
 
 _ARXIV = re.compile(r"https?://arxiv\.org/abs/([0-9]{4}\.[0-9]{4,5})(?:v\d+)?")
 
@@ -74,7 +73,7 @@ def links_bar(page: PurePosixPath, labels: Mapping[str, str], settings: SiteSett
     """The paper, source and Colab links shown under a page's title."""
     # Raw HTML is not rewritten by MkDocs: the image path is relative to the page's URL, not to its file.
     badge = posixpath.relpath("assets/colab-badge.svg", str(url_dir(page)))
-    source_url = settings.blob_url(f"{SOURCE_FOLDER}/{source}") if source else settings.repo_url
+    source_url = settings.blob_url(f"{settings.source_folder}/{source}") if source else settings.repo_url
     items = [
         f'<a class="ap-link ap-paper" href="{_attr(paper)}">{labels["paper"]}: arXiv:{_arxiv_id(paper)}</a>',
         f'<a class="ap-link ap-source" href="{_attr(source_url)}">{labels["source"]}</a>',
@@ -93,7 +92,7 @@ def render_annotated(document: Document, lang: str, localizer: Localizer, settin
                      known: Iterable[PurePosixPath]) -> str:
     """The Markdown of a document's annotated page in one language."""
     labels = localizer.labels
-    page = page_path(document.path)
+    page = page_path(document.path, settings.package)
     known = list(known)
     title = localizer.text(document.title)
     summary = localizer.text(document.summary)
@@ -109,7 +108,7 @@ def render_annotated(document: Document, lang: str, localizer: Localizer, settin
     parts.append(rewrite_links(heading, document.path, page, known, settings) + "\n\n")
     parts.append(links_bar(page, labels, settings, paper_url(document, settings), document.path) + "\n")
 
-    repo_path = f"{SOURCE_FOLDER}/{document.path}"
+    repo_path = f"{settings.source_folder}/{document.path}"
     plain = "?plain=1" if document.path.suffix == ".md" else ""
     for number, section in enumerate(sections, start=1):
         note = first_note if number == 1 else section.note
@@ -137,22 +136,25 @@ def render_annotated(document: Document, lang: str, localizer: Localizer, settin
 
 def render_api(document: Document, localizer: Localizer, settings: SiteSettings) -> str:
     """The Markdown of a module's API reference page: mkdocstrings renders (translated) docstrings into it."""
-    page = api_page_path(document.path)
+    page = api_page_path(document.path, settings.package)
     title = localizer.text(document.title)
     return (_front_matter(title=f"{title}: API", description=localizer.text(document.summary))
             + f"# {title}: API\n\n"
             + links_bar(page, localizer.labels, settings, paper_url(document, settings), document.path)
-            + f"\n::: {module_name(document.path)}\n")
+            + f"\n::: {module_name(document.path, settings.package)}\n")
 
 
 def render_home(lang: str, documents: list[Document], localizers: Mapping[PurePosixPath, Localizer],
                 settings: SiteSettings, labels: Mapping[str, str], home_dir: Path = HOME_DIR) -> str:
     """The home page of one language: its hand-written introduction, the links and the list of pages."""
     intro_file = home_dir / f"{lang}.md"
-    try:
-        intro = intro_file.read_text(encoding="utf-8").strip()
-    except OSError as error:
-        raise UserError(f"{intro_file}: cannot read the home page of '{lang}': {error}") from None
+    if not home_dir.exists():  # a project without introductions: the title and the list of pages
+        intro = ""
+    else:
+        try:
+            intro = intro_file.read_text(encoding="utf-8").strip()
+        except OSError as error:
+            raise UserError(f"{intro_file}: cannot read the home page of '{lang}': {error}") from None
     page = PurePosixPath("index.md")
     heading, _, rest = intro.partition("\n")
     if not heading.startswith("# "):
@@ -163,14 +165,15 @@ def render_home(lang: str, documents: list[Document], localizers: Mapping[PurePo
         localizer = localizers[document.path]
         title = localizer.text(document.title)
         summary = localizer.text(document.summary)
-        entry = f"- [{title}]({page_path(document.path)})"
+        entry = f"- [{title}]({page_path(document.path, settings.package)})"
         lines.append(entry + (f": {summary}" if summary else ""))
     python_docs = [d for d in documents if d.path.suffix == ".py"]
     if python_docs:
         lines += ["", f"## {labels['api_reference']}", ""]
         for document in python_docs:
             title = localizers[document.path].text(document.title)
-            lines.append(f"- [`{module_name(document.path)}`]({api_page_path(document.path)}): {title}")
+            lines.append(f"- [`{module_name(document.path, settings.package)}`]"
+                         f"({api_page_path(document.path, settings.package)}): {title}")
     return "\n".join(lines) + "\n"
 
 
@@ -243,11 +246,11 @@ def generate_language(lang: str, documents: list[Document], docs_dir: Path, sett
     known = [d.path for d in documents]
     localizers: dict[PurePosixPath, Localizer] = {}
     for document in documents:
-        table = {} if lang == "en" else load_translations(lang, document.path, translations_root)
+        table = {} if lang == DEFAULT_SOURCE else load_translations(lang, document.path, translations_root)
         origin = f"translations/{lang}/{document.path}.json"
         localizers[document.path] = Localizer(lang, table, origin, lang_labels)
 
-    pages = [page_path(d.path) for d in documents]
+    pages = [page_path(d.path, settings.package) for d in documents]
     clashes = sorted({str(p) for p in pages if pages.count(p) > 1} | ({"index.md"} & {str(p) for p in pages}))
     if clashes:
         raise UserError(f"{SOURCE_ROOT}: several source files would make the page {', '.join(clashes)}")
@@ -257,11 +260,11 @@ def generate_language(lang: str, documents: list[Document], docs_dir: Path, sett
     api_nav: list[Any] = []
     for document in documents:
         localizer = localizers[document.path]
-        page = page_path(document.path)
+        page = page_path(document.path, settings.package)
         files[str(page)] = render_annotated(document, lang, localizer, settings, known).encode()
         nav.append(str(page))
         if document.path.suffix == ".py":
-            api = api_page_path(document.path)
+            api = api_page_path(document.path, settings.package)
             files[str(api)] = render_api(document, localizer, settings).encode()
             api_nav.append({localizer.text(document.title): str(api)})
     if api_nav:

@@ -23,13 +23,14 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from tools.errors import UserError
-from tools.paths import CONFIG_FILE, GENERATED, LABELS_FILE, SITE, SOURCE_ROOT, TRANSLATIONS
+from tools.paths import CONFIG_FILE, GENERATED, HOME_DIR, LABELS_FILE, SOURCE_ROOT, TRANSLATIONS
+from tools.site_config import TOOL_SITE
 
 
 def watched_paths(lang: str, source_root: Path = SOURCE_ROOT, translations: Path = TRANSLATIONS) -> list[Path]:
     """What a preview of `lang` reacts to (the generated pages themselves are not watched)."""
-    paths = [CONFIG_FILE, source_root, translations / lang, SITE / "overrides", SITE / "home", SITE / "assets",
-             LABELS_FILE, SITE / "hooks.py"]
+    paths = [CONFIG_FILE, source_root, translations / lang, TOOL_SITE / "overrides", HOME_DIR, TOOL_SITE / "assets",
+             LABELS_FILE, TOOL_SITE / "hooks.py"]
     return [path for path in paths if path.exists()]
 
 
