@@ -70,7 +70,9 @@ def _languages_lines(lines: list[str], origin: Path) -> tuple[int, int, int]:
                         break
                     child = child or depth
                 end += 1
-            while end > index + 1 and not lines[end - 1].strip():  # blank lines belong to what follows
+            # Blank lines and comments at the key's depth or less belong to what follows.
+            while end > index + 1 and (not lines[end - 1].strip() or (lines[end - 1].lstrip().startswith("#")
+                                       and len(lines[end - 1]) - len(lines[end - 1].lstrip(" ")) <= indent)):
                 end -= 1
             return index, end, child or indent + 2
     raise UserError(f"{origin}: no {BLOCK}.languages mapping to edit: add one (see the README) and run again")
@@ -152,7 +154,8 @@ def _remove_top_level(text: str, key: str) -> str:
             continue
         skipping = False
         out.append(line)
-    return "\n".join(out)
+    result = "\n".join(out).rstrip("\n")
+    return result + "\n" if text.endswith("\n") else result
 
 
 def home_page(english_intro: str, label: str, source: str) -> str:
