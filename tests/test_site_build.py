@@ -346,7 +346,8 @@ def test_a_broken_page_fails_the_strict_build_and_keeps_the_last_good_output(sit
     root = (out / "index.html").read_text(encoding="utf-8")  # only what was built: no links to missing languages
     assert 'var languages = ["en"];' in root and 'hreflang="ja"' not in root
     broken = site.source / "broken.py"
-    broken.write_text('"""A page whose link points nowhere: [gone](#no-such-anchor) and ![x](missing.png)."""\n',
+    # An image outside the package: not ours to judge, MkDocs' strict mode finds it.
+    broken.write_text('"""A page whose link points nowhere: [gone](#no-such-anchor) and ![x](../outside.png)."""\n',
                       encoding="utf-8")
     lines: list[str] = []
     try:
@@ -356,10 +357,29 @@ def test_a_broken_page_fails_the_strict_build_and_keeps_the_last_good_output(sit
         broken.unlink()
     # It failed for the missing image (MkDocs checks anchors only at info level), not for any other reason.
     reported = "\n".join(lines)
-    assert "contains a link 'missing.png', but the target is not found" in reported, reported
+    assert "contains a link '../outside.png', but the target is not found" in reported, reported
     assert "in strict mode" in reported, reported
     assert (out / "en" / "index.html").read_bytes() == good
     assert not (out / ".en.building").exists()
+
+
+def test_a_link_the_sources_break_is_one_line_naming_file_and_line_and_fails_before_mkdocs(site: Fixture,
+                                                                                          tmp_path: Path) -> None:
+    broken = site.source / "broken.py"
+    broken.write_text('"""\n# Broken\n\nSee [the trainer](trainer.html), and:\n\n![plot](missing.png)\n"""\n',
+                      encoding="utf-8")
+    lines: list[str] = []
+    try:
+        with pytest.raises(UserError, match=r"^2 broken link\(s\) in the sources"):
+            site.build(out=tmp_path / "out", languages=["en", "ja"], lines=lines)
+    finally:
+        broken.unlink()
+    warned = [line for line in lines if line.startswith("warning: ") and "broken.py" in line]
+    assert warned == ["warning: reference_impl/broken.py:4: a link to a page the site does not have: "
+                      "'trainer.html'",
+                      "warning: reference_impl/broken.py:6: no such file beside the sources: 'missing.png'"], lines
+    assert not any("building" in line for line in lines)  # no MkDocs run was needed to find out
+    assert not (tmp_path / "out" / "en").exists()
 
 
 def _free_port() -> int:

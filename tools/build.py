@@ -144,7 +144,7 @@ def prepare_language(lang: str, config: Mapping[str, Any], settings: SiteSetting
     # The configuration first: a mistake in mkdocs.yml is reported before any page is written.
     overrides = language_overrides(config, settings, lang, docs_dir=docs_dir, site_dir=site_dir, nav=[],
                                    labels=labels.get(lang, {}), translations=translations, source_root=source_root)
-    generated = generate_language(lang, documents, docs_dir, settings, labels, translations)
+    generated = generate_language(lang, documents, docs_dir, settings, labels, translations, source_root=source_root)
     overrides["nav"] = generated.nav
     return generated, overrides
 
@@ -267,14 +267,19 @@ def build_site(out: Path, languages: Iterable[str] | None = None, jobs: int = 0,
         raise UserError(f"{source_root}: no .py or .md files to build pages from")
     epoch = _source_date_epoch()
 
+    for document in documents:  # how a file was read (a non-raw docstring with TeX escapes)
+        for warning in document.warnings:
+            emit(f"warning: {warning}")
     results: dict[str, LanguageResult] = {}
     specs: list[dict[str, Any]] = []
+    broken: dict[str, None] = {}  # each broken link once, whichever languages show it
     for lang in wanted:
         staging = out / f".{lang}.building"
         generated, overrides = prepare_language(lang, config, settings, labels, documents, docs_dir=work_dir / lang,
                                                 site_dir=staging, translations=translations, source_root=source_root)
         for warning in generated.warnings:
             emit(f"[{lang}] warning: {warning}")
+        broken.update(dict.fromkeys(generated.broken))
         digest = inputs_digest(lang, generated.digest(), overrides, source_root, translations)
         # One stamp per output folder: building elsewhere (a test, a preview) does not invalidate this one.
         key = hashlib.sha256(str(out).encode()).hexdigest()[:12]
@@ -288,6 +293,12 @@ def build_site(out: Path, languages: Iterable[str] | None = None, jobs: int = 0,
             continue
         specs.append({"lang": lang, "overrides": overrides, "digest": digest, "stamp": str(stamp),
                       "staging": str(staging), "target": str(target), "epoch": epoch})
+
+    for line in broken:
+        emit(f"warning: {line}")
+    if broken and settings.links == "strict":
+        raise UserError(f"{len(broken)} broken link(s) in the sources, listed above: fix them, or set "
+                        "extra.literate.links: warn in mkdocs.yml to build and list them")
 
     failures: list[str] = []
     lock = threading.Lock()

@@ -58,6 +58,7 @@ class TranslateDocstrings(griffe.Extension):
         self._known: list[PurePosixPath] | None = None
         self._settings: Any = None
         self._labels: dict[str, str] | None = None
+        self._literals: dict[str, dict[int, str]] = {}
 
     # --- griffe hook ---
 
@@ -72,9 +73,19 @@ class TranslateDocstrings(griffe.Extension):
         if obj.docstring is not None:
             source = self._source_of(obj)
             if source is not None:
-                obj.docstring.value = self.translate(obj.docstring.value, source, is_module=obj.is_module)
+                # As written in the file, like the annotated page (a non-raw docstring's \b is TeX, not a backspace).
+                written = self._written(obj.filepath).get(obj.docstring.lineno or 0, obj.docstring.value)
+                obj.docstring.value = self.translate(written, source, is_module=obj.is_module)
         for member in list(obj.members.values()):
             self._visit(member, seen)
+
+    def _written(self, filepath: Any) -> dict[int, str]:
+        from tools.extract import literal_docstrings
+
+        key = str(filepath)
+        if key not in self._literals:
+            self._literals[key] = literal_docstrings(Path(key)) if isinstance(filepath, Path) else {}
+        return self._literals[key]
 
     def _source_of(self, obj: griffe.Object) -> PurePosixPath | None:
         filepath = obj.filepath

@@ -30,7 +30,7 @@ from typing import Any
 from tools.document import Document, split_blocks
 from tools.errors import UserError
 from tools.files import write_atomic
-from tools.links import api_page_path, module_name, page_path, rewrite_links, url_dir
+from tools.links import LinkOrigin, api_page_path, module_name, page_path, rewrite_links, url_dir
 from tools.localize import Localizer
 from tools.paths import HOME_DIR, LABELS_FILE, SOURCE_ROOT, TRANSLATIONS
 from tools.site_config import DEFAULT_SOURCE, TOOL_ROOT, TOOL_SITE, SiteSettings
@@ -77,7 +77,7 @@ def links_bar(page: PurePosixPath, labels: Mapping[str, str], settings: SiteSett
     items = [
         f'<a class="ap-link ap-paper" href="{_attr(paper)}">{labels["paper"]}: arXiv:{_arxiv_id(paper)}</a>',
         f'<a class="ap-link ap-source" href="{_attr(source_url)}">{labels["source"]}</a>',
-        f'<a class="ap-link ap-colab" href="{_attr(settings.colab_url)}">'
+        f'<a class="ap-link ap-colab" href="{_attr(settings.colab_for(source) if source else settings.colab_url)}">'
         f'<img src="{badge}" alt="{_attr(labels["open_in_colab"])}" width="117" height="20"></a>',
     ]
     return '<div class="ap-links" data-search-exclude>\n' + "\n".join(items) + "\n</div>\n"
@@ -89,9 +89,12 @@ def _fence(code: str) -> str:
 
 
 def render_annotated(document: Document, lang: str, localizer: Localizer, settings: SiteSettings,
-                     known: Iterable[PurePosixPath]) -> str:
-    """The Markdown of a document's annotated page in one language."""
+                     known: Iterable[PurePosixPath], broken: list[str] | None = None,
+                     source_lines: tuple[str, ...] = ()) -> str:
+    """The Markdown of a document's annotated page in one language; links to pages or files the site does not
+    have are reported into `broken` (one line each, naming the source file and its line in `source_lines`)."""
     labels = localizer.labels
+    file = f"{settings.source_folder}/{document.path}"
     page = page_path(document.path, settings.package)
     known = list(known)
     title = localizer.text(document.title)
@@ -105,14 +108,17 @@ def render_annotated(document: Document, lang: str, localizer: Localizer, settin
     if blocks and blocks[0].translatable and blocks[0].text.startswith("# ") and "\n" not in blocks[0].text:
         heading = localizer.block(blocks[0].text)
         first_note = "\n\n".join(b.text for b in blocks[1:])
-    parts.append(rewrite_links(heading, document.path, page, known, settings) + "\n\n")
+    first_line = sections[0].start_line if sections else 1
+    parts.append(rewrite_links(heading, document.path, page, known, settings, broken,
+                               LinkOrigin(file, first_line, source_lines)) + "\n\n")
     parts.append(links_bar(page, labels, settings, paper_url(document, settings), document.path) + "\n")
 
     repo_path = f"{settings.source_folder}/{document.path}"
     plain = "?plain=1" if document.path.suffix == ".md" else ""
     for number, section in enumerate(sections, start=1):
         note = first_note if number == 1 else section.note
-        note_md = rewrite_links(localizer.note(note), document.path, page, known, settings) if note.strip() else ""
+        note_md = (rewrite_links(localizer.note(note), document.path, page, known, settings, broken,
+                                 LinkOrigin(file, section.start_line, source_lines)) if note.strip() else "")
         anchor = f"section-{number}"
         view = (f"{settings.blob_url(repo_path)}{plain}#L{section.start_line}"
                 + (f"-L{section.end_line}" if section.end_line != section.start_line else ""))
@@ -189,6 +195,7 @@ class Generated:
     files: dict[str, bytes] = field(default_factory=dict)  # relative path → content
     nav: list[Any] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    broken: list[str] = field(default_factory=list)  # links to pages or files the site does not have
     missing: int = 0  # messages shown in English for want of a usable translation
     written: int = 0
     removed: int = 0
@@ -234,16 +241,24 @@ def _order(documents: list[Document], reading_order: tuple[str, ...] = ()) -> li
 
 def generate_language(lang: str, documents: list[Document], docs_dir: Path, settings: SiteSettings,
                       labels: Mapping[str, Mapping[str, str]], translations_root: Path = TRANSLATIONS,
-                      home_dir: Path = HOME_DIR, assets: Mapping[str, bytes] | None = None) -> Generated:
-    """Write every page of one language into `docs_dir` (stale files removed) and return what was made."""
+                      home_dir: Path = HOME_DIR, assets: Mapping[str, bytes] | None = None,
+                      source_root: Path | None = None) -> Generated:
+    """Write every page of one language into `docs_dir` (stale files removed) and return what was made.
+
+    With `source_root`, the files beside the sources (images) are published at the same paths, and broken links
+    are reported with the line of the source file that writes them.
+    """
     from tools.catalog import load_translations
+    from tools.extract import source_assets
 
     if lang not in labels:
         raise UserError(f"{LABELS_FILE}: no labels for language '{lang}'")
     lang_labels = labels[lang]
     result = Generated(lang, docs_dir)
     documents = _order(documents, settings.reading_order)
-    known = [d.path for d in documents]
+    beside = {PurePosixPath(path.relative_to(source_root).as_posix()): path
+              for path in source_assets(source_root)} if source_root else {}
+    known = [d.path for d in documents] + list(beside)
     localizers: dict[PurePosixPath, Localizer] = {}
     for document in documents:
         table = {} if lang == DEFAULT_SOURCE else load_translations(lang, document.path, translations_root)
@@ -261,7 +276,9 @@ def generate_language(lang: str, documents: list[Document], docs_dir: Path, sett
     for document in documents:
         localizer = localizers[document.path]
         page = page_path(document.path, settings.package)
-        files[str(page)] = render_annotated(document, lang, localizer, settings, known).encode()
+        lines = _source_lines(source_root / document.path) if source_root else ()
+        files[str(page)] = render_annotated(document, lang, localizer, settings, known, result.broken,
+                                            lines).encode()
         nav.append(str(page))
         if document.path.suffix == ".py":
             api = api_page_path(document.path, settings.package)
@@ -270,6 +287,8 @@ def generate_language(lang: str, documents: list[Document], docs_dir: Path, sett
     if api_nav:
         nav.append({lang_labels["api_reference"]: api_nav})
     files.update(asset_files() if assets is None else assets)
+    for relative, path in beside.items():
+        files[str(relative)] = path.read_bytes()
 
     for name, data in files.items():
         result.written += write_atomic(docs_dir / name, data, sync=False)
@@ -286,6 +305,13 @@ def generate_language(lang: str, documents: list[Document], docs_dir: Path, sett
         result.warnings.extend(localizer.warnings)
         result.missing += localizer.missing
     return result
+
+
+def _source_lines(path: Path) -> tuple[str, ...]:
+    try:
+        return tuple(path.read_text(encoding="utf-8").split("\n"))
+    except (OSError, UnicodeDecodeError):
+        return ()
 
 
 def load_documents(source_root: Path = SOURCE_ROOT) -> list[Document]:

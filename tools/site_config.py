@@ -33,7 +33,7 @@ import os
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import yaml
@@ -196,6 +196,7 @@ class SiteSettings:
     package: str = "reference_impl"  # its importable name (API pages; the page of its __init__.py)
     notebook_name: str = "experiment.ipynb"  # a notebook of this name beside a module is that module's notebook
     links: str = "strict"  # a link to no page: "strict" fails the build, "warn" lists it
+    notebook_folders: tuple[str, ...] = ()  # folders of the package (posix, "." for its root) with a notebook_name
 
     @property
     def placeholder(self) -> bool:
@@ -206,6 +207,14 @@ class SiteSettings:
     def colab_url(self) -> str:
         """The default notebook opened in Colab straight from GitHub."""
         return self.colab_url_of(self.notebook)
+
+    def colab_for(self, source: PurePosixPath) -> str:
+        """The Colab link of a source file's page: its folder's notebook where it has one, else the default."""
+        folder = source.parent.as_posix()
+        if folder in self.notebook_folders:
+            path = "/".join(part for part in (self.source_folder, folder, self.notebook_name) if part != ".")
+            return self.colab_url_of(path)
+        return self.colab_url
 
     def colab_url_of(self, notebook: str) -> str:
         """A notebook of the repository (path from its root) opened in Colab straight from GitHub."""
@@ -301,6 +310,7 @@ def load_settings(config: Mapping[str, Any] | None = None, origin: Path | None =
     links = setting(block, "links", str, "strict", origin, BLOCK)
     if links not in LINK_POLICIES:
         raise UserError(f"{origin}: {BLOCK}.links must be one of {', '.join(LINK_POLICIES)}, found {links!r}")
+    notebook_name = setting(block, "notebook_name", str, "", origin, BLOCK) or "experiment.ipynb"
     where = project(origin)
     try:
         source_folder = where.source_root.relative_to(where.root).as_posix()
@@ -317,8 +327,11 @@ def load_settings(config: Mapping[str, Any] | None = None, origin: Path | None =
         reading_order=tuple(reading_order),
         source_folder=source_folder,
         package=where.source_root.name,
-        notebook_name=setting(block, "notebook_name", str, "", origin, BLOCK) or "experiment.ipynb",
+        notebook_name=notebook_name,
         links=links,
+        notebook_folders=tuple(sorted(path.parent.relative_to(where.source_root).as_posix()
+                                      for path in where.source_root.rglob(notebook_name)
+                                      if ".ipynb_checkpoints" not in path.parts)),
     )
 
 
