@@ -448,7 +448,9 @@ def _worker(spec: dict[str, Any]) -> int:
     from mkdocs.exceptions import MkDocsException
 
     try:
-        config = load_config(config_file=str(CONFIG_FILE), **spec["overrides"])
+        from tools.site_config import defaults_for
+
+        config = load_config(config_file=str(CONFIG_FILE), **{**defaults_for(CONFIG_FILE), **spec["overrides"]})
         build(config)
     except (MkDocsException, UserError) as error:  # configuration, plugin and build errors; ours from griffe
         print(f"ERROR: {error}")

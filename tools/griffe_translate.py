@@ -118,11 +118,11 @@ class TranslateDocstrings(griffe.Extension):
         return self._settings
 
     def _known_sources(self) -> list[PurePosixPath]:
-        from tools.extract import source_files
+        from tools.extract import source_assets, source_files
 
-        if self._known is None:
+        if self._known is None:  # the pages and the files beside them (images) that links may point at
             self._known = [PurePosixPath(p.relative_to(self.source_root).as_posix())
-                           for p in source_files(self.source_root)]
+                           for p in [*source_files(self.source_root), *source_assets(self.source_root)]]
         return self._known
 
     def _translator(self, source: PurePosixPath) -> Any:

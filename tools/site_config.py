@@ -248,12 +248,39 @@ def yaml_problem(path: Path, error: BaseException) -> UserError:
     return UserError(f"{where}: invalid YAML: {problem}".replace("\n", " "))
 
 
+# What a project's mkdocs.yml may leave out: the generator's own configuration (the mkdocs.yml beside `tools/`)
+# supplies it, so that a maintainer's file can be as short as site_name and the block.
+DEFAULTED = ("theme", "markdown_extensions", "plugins", "extra_css", "extra_javascript")
+
+
+def defaults_for(path: Path) -> dict[str, Any]:
+    """The settings of the generator's configuration that the configuration at `path` does not have (none for
+    the generator's own site): `theme` (its templates, at their absolute path), the Markdown extensions (maths,
+    CJK-friendly anchors), the plugins (search, mkdocstrings with the docstring translation) and the assets."""
+    own = TOOL_ROOT / "mkdocs.yml"
+    if Path(path).resolve() == own.resolve() or not own.is_file():
+        return {}
+    project_keys = _read_yaml(Path(path)) or {}
+    defaults = _load_mkdocs_yaml(own)
+    missing = {key: defaults[key] for key in DEFAULTED if key in defaults and key not in project_keys}
+    theme = missing.get("theme")
+    if isinstance(theme, dict) and isinstance(theme.get("custom_dir"), str):
+        missing["theme"] = {**theme, "custom_dir": str((TOOL_ROOT / theme["custom_dir"]).resolve())}
+    return missing
+
+
 def load_config_dict(path: Path | None = None) -> dict[str, Any]:
-    """The root `mkdocs.yml` as MkDocs reads it (its YAML tags resolved)."""
+    """The root `mkdocs.yml` as MkDocs reads it (its YAML tags resolved), with the generator's defaults for what
+    it leaves out (`defaults_for`)."""
+    path = path or config_path()
+    data = _load_mkdocs_yaml(path)
+    return {**defaults_for(path), **data}
+
+
+def _load_mkdocs_yaml(path: Path) -> dict[str, Any]:
     from mkdocs.exceptions import ConfigurationError
     from mkdocs.utils.yaml import yaml_load
 
-    path = path or config_path()
     try:
         with open(path, encoding="utf-8") as stream:
             data = yaml_load(stream)
