@@ -259,7 +259,11 @@ def build_site(out: Path, languages: Iterable[str] | None = None, jobs: int = 0,
                         f"extra.literate.languages lists {', '.join(settings.languages)}")
     if settings.placeholder:
         emit(f"note: {CONFIG_FILE}: extra.literate.site_url and repo_url are still the placeholders "
-             f"({settings.repo_url}): set them to where the project lives")
+             f"({settings.repo_url}): python -m tools set-repo URL --site-url URL sets them")
+    from tools.notebooks import stale_notebooks
+
+    for line in stale_notebooks(settings, source_root):
+        emit(f"warning: {line}")
     out = output_folder(Path(out).resolve())
     work_dir = Path(work_dir).resolve()
     documents = load_documents(source_root)

@@ -128,6 +128,12 @@ def build_parser(languages: Sequence[str] | None = None) -> argparse.ArgumentPar
     p.add_argument("--name", help="the name shown in the switcher (default: the language's own name, from Babel)")
     p.set_defaults(handler=_lazy("languages", "run_add"))
 
+    p = commands.add_parser("set-repo", help="where the project lives: mkdocs.yml's block and the notebooks' links")
+    p.add_argument("url", help="the repository, https://github.com/OWNER/NAME")
+    p.add_argument("--branch", help="the branch the links point at")
+    p.add_argument("--site-url", help="where the site is published")
+    p.set_defaults(handler=_lazy("notebooks", "run_set_repo"))
+
     p = commands.add_parser("remove-language", help="remove a language: its catalogs, labels, home page, settings")
     p.add_argument("code", choices=translated)
     p.set_defaults(handler=_lazy("languages", "run_remove"))

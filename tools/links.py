@@ -148,6 +148,8 @@ def rewrite_links(text: str, source: PurePosixPath, from_page: PurePosixPath, kn
             if not outside:
                 report(match, "no such file beside the sources:")
             return match.group(0)
+        if suffix == ".ipynb" and not outside:  # a notebook of the package: opened in Colab, from the repository
+            return match.group(1) + settings.colab_url_of(f"{settings.source_folder}/{resolved}") + match.group(3)
         mapper = LINK_MAPPERS.get(suffix)
         if mapper is None:
             return match.group(0)
