@@ -125,3 +125,28 @@ def test_a_broken_link_is_listed_with_file_and_line_and_fails_or_builds_as_the_m
     assert warned.returncode == 0, warned.stdout + warned.stderr
     assert expected in warned.stdout.splitlines()
     assert (copy / "out" / "en" / "helpers" / "device" / "index.html").is_file()
+
+
+def test_several_source_packages_are_documented_side_by_side(tmp_path) -> None:
+    root = tmp_path / "two-packages"
+    shutil.copytree(FIXTURE, root)
+    (root / "otherlab").mkdir()
+    (root / "otherlab" / "__init__.py").write_text('"""\n# Other lab\n\nBuilt on [GAE](../mylab/rl/gae.html)."""\n',
+                                                   encoding="utf-8")
+    (root / "otherlab" / "sampler.py").write_text(
+        '"""\n# Sampler\n\nSee the [package](index.html)."""\n\n\ndef sample() -> int:\n    """One sample."""\n'
+        "    return 4\n", encoding="utf-8")
+    (root / "scripts").mkdir()  # beside the packages, not one of them: no page
+    (root / "scripts" / "release.py").write_text('"""Release the lab."""\n', encoding="utf-8")
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("sources: [mylab]", "sources: [mylab, otherlab]"),
+                      encoding="utf-8")
+    built = tools(root, "build", "--lang", "en", "--out", "out")
+    assert built.returncode == 0, built.stdout + built.stderr
+    for page in ("mylab", "mylab/rl/gae", "otherlab", "otherlab/sampler", "api/otherlab/sampler"):
+        assert (root / "out" / "en" / page / "index.html").is_file(), page
+    assert not (root / "out" / "en" / "scripts").exists()
+    assert 'href="../mylab/rl/gae/"' in html(root, "en", "otherlab")
+    api = html(root, "en", "api/otherlab/sampler")
+    assert "otherlab.sampler" in api and "One sample." in api
+    assert "https://github.com/example/mylab/blob/master/otherlab/sampler.py" in html(root, "en", "otherlab/sampler")

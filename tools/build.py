@@ -172,7 +172,10 @@ def _set_docstring_language(options: dict[str, Any], lang: str, translations: Pa
     extensions = python.setdefault("extensions", []) if isinstance(python, dict) else None
     if not isinstance(extensions, list):
         raise UserError(f"{CONFIG_FILE}: plugins: mkdocstrings: handlers.python.options.extensions must be a list")
-    handler["paths"] = [str(source_root.parent)]  # where griffe finds the source package
+    from tools.site_config import project
+
+    where = project()  # where griffe finds the source package(s)
+    handler["paths"] = [str(where.import_root if source_root.resolve() == where.source_root else source_root.parent)]
     for index, extension in enumerate(extensions):
         name = next(iter(extension)) if isinstance(extension, dict) else extension
         if str(name).startswith("tools.griffe_translate"):

@@ -49,16 +49,34 @@ _DIRECTIVES = ("!", "-*-", "noqa", "type:", "pragma", "fmt:", "ruff:", "isort:",
 _SKIPPED_DIRS = ("__pycache__", ".ipynb_checkpoints")
 
 
+def _packages_of(root: Path) -> tuple[str, ...]:
+    """The configured source folders below `root`, when `root` is the folder of several (else all of `root`)."""
+    from tools.site_config import project
+
+    try:
+        where = project()
+    except UserError:  # no configuration here: the folder is all there is
+        return ()
+    return where.packages if Path(root).resolve() == where.source_root else ()
+
+
+def _skipped(relative: Path, packages: tuple[str, ...]) -> bool:
+    if any(part in _SKIPPED_DIRS or part.startswith(".") for part in relative.parts):
+        return True
+    return bool(packages) and not any(relative.as_posix().startswith(package + "/") for package in packages)
+
+
 def source_files(root: Path = SOURCE_ROOT) -> list[Path]:
-    """Every `*.py` and `*.md` file under `root`, sorted by relative path; caches and notebooks are skipped."""
+    """Every `*.py` and `*.md` file under `root` (of the configured source folders, when `root` holds several),
+    sorted by relative path; caches and notebooks are skipped."""
     if not root.is_dir():
         return []
+    packages = _packages_of(root)
     found = []
     for path in root.rglob("*"):
-        relative = path.relative_to(root)
         if path.suffix not in (".py", ".md") or not path.is_file():
             continue
-        if any(part in _SKIPPED_DIRS or part.startswith(".") for part in relative.parts):
+        if _skipped(path.relative_to(root), packages):
             continue
         found.append(path)
     return sorted(found, key=lambda p: p.relative_to(root).as_posix())
@@ -71,8 +89,9 @@ def source_assets(root: Path = SOURCE_ROOT, suffixes: tuple[str, ...] | None = N
     suffixes = suffixes or ASSET_SUFFIXES
     if not root.is_dir():
         return []
+    packages = _packages_of(root)
     found = [path for path in root.rglob("*") if path.suffix.lower() in suffixes and path.is_file()
-             and not any(part in _SKIPPED_DIRS or part.startswith(".") for part in path.relative_to(root).parts)]
+             and not _skipped(path.relative_to(root), packages)]
     return sorted(found, key=lambda p: p.relative_to(root).as_posix())
 
 

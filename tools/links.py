@@ -21,7 +21,7 @@ _LINK = re.compile(r"(\]\()([^)\s]+)((?:\s+\"[^\"]*\")?\))")
 def _package() -> str:
     from tools.site_config import project
 
-    return project().source_root.name
+    return project().package
 
 
 def page_path(source: PurePosixPath, package: str | None = None) -> PurePosixPath:
@@ -45,8 +45,10 @@ def api_page_path(source: PurePosixPath, package: str | None = None) -> PurePosi
 
 
 def module_name(source: PurePosixPath, package: str | None = None) -> str:
-    """The importable name of a module of the source package (`ppo/gae.py` → `reference_impl.ppo.gae`)."""
-    parts = [package or _package(), *source.with_suffix("").parts]
+    """The importable name of a module of the source package (`ppo/gae.py` → `reference_impl.ppo.gae`); with
+    several packages (`package` ""), paths start with the package's name already."""
+    package = _package() if package is None else package
+    parts = [*([package] if package else []), *source.with_suffix("").parts]
     if parts[-1] == "__init__":
         parts.pop()
     return ".".join(parts)
@@ -127,7 +129,7 @@ def rewrite_links(text: str, source: PurePosixPath, from_page: PurePosixPath, kn
 
     def report(match: re.Match[str], what: str) -> None:
         if broken is not None:
-            where = origin or LinkOrigin(f"{settings.source_folder}/{source}", 0)
+            where = origin or LinkOrigin(settings.repo_path(str(source)), 0)
             line = where.line_of(match.group(2), text.count("\n", 0, match.start()))
             broken.append(f"{where.file}:{line}: {what} {match.group(2)!r}")
 
@@ -149,7 +151,7 @@ def rewrite_links(text: str, source: PurePosixPath, from_page: PurePosixPath, kn
                 report(match, "no such file beside the sources:")
             return match.group(0)
         if suffix == ".ipynb" and not outside:  # a notebook of the package: opened in Colab, from the repository
-            return match.group(1) + settings.colab_url_of(f"{settings.source_folder}/{resolved}") + match.group(3)
+            return match.group(1) + settings.colab_url_of(settings.repo_path(str(resolved))) + match.group(3)
         mapper = LINK_MAPPERS.get(suffix)
         if mapper is None:
             return match.group(0)
@@ -157,7 +159,7 @@ def rewrite_links(text: str, source: PurePosixPath, from_page: PurePosixPath, kn
         if hit is not None:
             new = _relative(page_path(hit, settings.package), from_page)
         elif suffix in (".py", ".md") and not outside:
-            new = settings.blob_url(f"{settings.source_folder}/{resolved}")
+            new = settings.blob_url(settings.repo_path(str(resolved)))
         else:
             if not outside or suffix not in (".py", ".md"):
                 report(match, "a link to a page the site does not have:")

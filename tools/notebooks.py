@@ -33,7 +33,7 @@ def _synced(path: Path, settings: SiteSettings, source_root: Path) -> tuple[str,
         data = json.loads(text)
     except ValueError as error:
         raise UserError(f"{path}: not a notebook (invalid JSON: {error})") from None
-    repo_path = f"{settings.source_folder}/{path.relative_to(source_root).as_posix()}"
+    repo_path = settings.repo_path(path.relative_to(source_root).as_posix())
     colab = settings.colab_url_of(repo_path)
     install = f"git+{settings.repo_url.rstrip('/')}.git"
     for cell in data.get("cells", []):

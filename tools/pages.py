@@ -73,7 +73,7 @@ def links_bar(page: PurePosixPath, labels: Mapping[str, str], settings: SiteSett
     """The paper, source and Colab links shown under a page's title."""
     # Raw HTML is not rewritten by MkDocs: the image path is relative to the page's URL, not to its file.
     badge = posixpath.relpath("assets/colab-badge.svg", str(url_dir(page)))
-    source_url = settings.blob_url(f"{settings.source_folder}/{source}") if source else settings.repo_url
+    source_url = settings.blob_url(settings.repo_path(str(source))) if source else settings.repo_url
     items = [
         f'<a class="ap-link ap-paper" href="{_attr(paper)}">{labels["paper"]}: arXiv:{_arxiv_id(paper)}</a>',
         f'<a class="ap-link ap-source" href="{_attr(source_url)}">{labels["source"]}</a>',
@@ -94,7 +94,7 @@ def render_annotated(document: Document, lang: str, localizer: Localizer, settin
     """The Markdown of a document's annotated page in one language; links to pages or files the site does not
     have are reported into `broken` (one line each, naming the source file and its line in `source_lines`)."""
     labels = localizer.labels
-    file = f"{settings.source_folder}/{document.path}"
+    file = settings.repo_path(str(document.path))
     page = page_path(document.path, settings.package)
     known = list(known)
     title = localizer.text(document.title)
@@ -113,7 +113,7 @@ def render_annotated(document: Document, lang: str, localizer: Localizer, settin
                                LinkOrigin(file, first_line, source_lines)) + "\n\n")
     parts.append(links_bar(page, labels, settings, paper_url(document, settings), document.path) + "\n")
 
-    repo_path = f"{settings.source_folder}/{document.path}"
+    repo_path = settings.repo_path(str(document.path))
     plain = "?plain=1" if document.path.suffix == ".md" else ""
     for number, section in enumerate(sections, start=1):
         note = first_note if number == 1 else section.note

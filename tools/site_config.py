@@ -10,7 +10,7 @@ path of the block is relative to the folder of that file. The block:
         site_url: https://owner.github.io/project/   # each language below it: <site_url>en/, <site_url>ja/
         repo_url: https://github.com/owner/project   # "view code" links, Colab; also MkDocs' repo_url
         branch: main
-        sources: [my_package]                        # the literate package: every .py and .md is a page
+        sources: [my_package]                        # the literate package(s): every .py and .md is a page
         translations: translations                   # <translations>/<lang>/<source path>.json
         languages: {en: English, ja: 日本語}          # switcher order; the first is the sources' language
         notebook: my_package/experiment.ipynb        # the default Colab notebook ...
@@ -76,12 +76,23 @@ class Project:
 
     config_file: Path
     root: Path  # the folder of the configuration; the block's paths are relative to it
-    source_root: Path  # the literate package: documents are named by their path below it
+    source_root: Path  # the literate package (or the folder of several): documents are named by their path below it
     translations: Path
     labels_file: Path
     home_dir: Path
     generated: Path  # generated pages, one docs folder per language (git-ignored)
     languages: tuple[str, ...]  # switcher order; the first is the language of the sources
+    packages: tuple[str, ...] = ()  # with several sources: their folders below source_root (else the root itself)
+
+    @property
+    def package(self) -> str:
+        """The importable name of the one source package; "" with several (their paths start with their names)."""
+        return "" if self.packages else self.source_root.name
+
+    @property
+    def import_root(self) -> Path:
+        """The folder the source packages are imported from (where griffe looks for them)."""
+        return self.source_root if self.packages else self.source_root.parent
 
     @property
     def source_language(self) -> str:
@@ -124,12 +135,21 @@ def project(path: Path | None = None) -> Project:
     root = path.parent
     block = block_of(data, path)
     sources = setting(block, "sources", list, ["reference_impl"], path, BLOCK)
-    if len(sources) != 1 or not isinstance(sources[0], str) or not sources[0]:
-        raise UserError(f"{path}: {BLOCK}.sources must list one package folder (several are not supported yet)")
+    if not sources or not all(isinstance(source, str) and source for source in sources):
+        raise UserError(f"{path}: {BLOCK}.sources must list the package folder(s), relative to this file")
+    folders = [(root / source).resolve() for source in sources]
+    source_root = folders[0]
+    packages: tuple[str, ...] = ()
+    if len(folders) > 1:  # named by their path below the folder that holds them all
+        source_root = Path(os.path.commonpath(folders))
+        packages = tuple(folder.relative_to(source_root).as_posix() for folder in folders)
+        if "." in packages:
+            raise UserError(f"{path}: {BLOCK}.sources: one source folder holds another ({', '.join(sources)})")
     return Project(
         config_file=path,
         root=root,
-        source_root=(root / sources[0]).resolve(),
+        source_root=source_root,
+        packages=packages,
         translations=(root / setting(block, "translations", str, "translations", path, BLOCK)).resolve(),
         labels_file=_labels_file(root, setting(block, "labels", str, "", path, BLOCK)),
         home_dir=(root / setting(block, "home", str, "site/home", path, BLOCK)).resolve(),
@@ -192,8 +212,8 @@ class SiteSettings:
     notebook: str  # the default notebook, relative to the repository root
     languages: dict[str, str]  # code → name, in switcher order
     reading_order: tuple[str, ...] = ()  # source paths in the order a reader should meet them
-    source_folder: str = "reference_impl"  # the source package's path in the repository (GitHub links)
-    package: str = "reference_impl"  # its importable name (API pages; the page of its __init__.py)
+    source_folder: str = "reference_impl"  # the source folder's path in the repository (GitHub links)
+    package: str = "reference_impl"  # its importable name (API pages, its __init__.py's page); "" for several
     notebook_name: str = "experiment.ipynb"  # a notebook of this name beside a module is that module's notebook
     links: str = "strict"  # a link to no page: "strict" fails the build, "warn" lists it
     notebook_folders: tuple[str, ...] = ()  # folders of the package (posix, "." for its root) with a notebook_name
@@ -212,9 +232,13 @@ class SiteSettings:
         """The Colab link of a source file's page: its folder's notebook where it has one, else the default."""
         folder = source.parent.as_posix()
         if folder in self.notebook_folders:
-            path = "/".join(part for part in (self.source_folder, folder, self.notebook_name) if part != ".")
-            return self.colab_url_of(path)
+            return self.colab_url_of(self.repo_path(f"{folder}/{self.notebook_name}"))
         return self.colab_url
+
+    def repo_path(self, source: str) -> str:
+        """A path below the source folder as a path in the repository (`ppo/gae.py` → `reference_impl/ppo/gae.py`)."""
+        parts = [part for part in (*self.source_folder.split("/"), *source.split("/")) if part not in ("", ".")]
+        return "/".join(parts)
 
     def colab_url_of(self, notebook: str) -> str:
         """A notebook of the repository (path from its root) opened in Colab straight from GitHub."""
@@ -353,7 +377,7 @@ def load_settings(config: Mapping[str, Any] | None = None, origin: Path | None =
         languages=languages,
         reading_order=tuple(reading_order),
         source_folder=source_folder,
-        package=where.source_root.name,
+        package=where.package,
         notebook_name=notebook_name,
         links=links,
         notebook_folders=tuple(sorted(path.parent.relative_to(where.source_root).as_posix()
