@@ -28,6 +28,7 @@ import griffe
 
 from tools.document import split_blocks
 from tools.paths import SOURCE_ROOT, TRANSLATIONS
+from tools.site_config import DEFAULT_SOURCE
 
 # Not under "mkdocs": a refused translation is reported but does not fail a strict build (the English is shown).
 log = logging.getLogger("annotated_ppo.translate")
@@ -47,7 +48,7 @@ def strip_module_header(docstring: str) -> str:
 class TranslateDocstrings(griffe.Extension):
     """Replace each docstring of the source package by its translation into `lang`."""
 
-    def __init__(self, lang: str = "en", translations: str | None = None, source_root: str | None = None,
+    def __init__(self, lang: str = DEFAULT_SOURCE, translations: str | None = None, source_root: str | None = None,
                  labels: str | None = None) -> None:
         super().__init__()
         self.lang = lang
@@ -132,9 +133,9 @@ class TranslateDocstrings(griffe.Extension):
 
         if self._labels is None:
             all_labels = load_labels(self.labels_file) if self.labels_file else load_labels()
-            self._labels = all_labels.get(self.lang, all_labels["en"])
+            self._labels = all_labels.get(self.lang, all_labels[DEFAULT_SOURCE])
         if source not in self._translators:
-            table = {} if self.lang == "en" else load_translations(self.lang, source, self.translations)
+            table = {} if self.lang == DEFAULT_SOURCE else load_translations(self.lang, source, self.translations)
             origin = f"translations/{self.lang}/{source}.json"
             self._translators[source] = Localizer(self.lang, table, origin, self._labels, docstring_sections=True)
         return self._translators[source]

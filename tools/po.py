@@ -42,7 +42,8 @@ from tools.paths import ROOT, SOURCE_ROOT, TRANSLATIONS
 
 SEPARATOR = " · "
 MACHINE_NOTE = "machine translation: needs review"
-LANGUAGE_NAMES = {"ja": "Japanese", "zh": "Chinese (Simplified)"}
+# Names Babel gives too briefly ("Chinese"); any other language is named by Babel.
+LANGUAGE_NAMES = {"zh": "Chinese (Simplified)"}
 
 
 def export_date() -> datetime.datetime:
@@ -54,9 +55,18 @@ def export_date() -> datetime.datetime:
         raise UserError(f"SOURCE_DATE_EPOCH={value!r}: expected seconds since 1970 (an integer)") from None
 
 
+def _english_name(lang: str) -> str:
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return Locale.parse(lang.replace("-", "_")).english_name or lang
+    except (UnknownLocaleError, ValueError):
+        return lang
+
+
 def header_comment(lang: str, source: PurePosixPath) -> str:
     """The comment above a PO file's header: what it is and how to bring it back, no date (Babel's has a year)."""
-    name = LANGUAGE_NAMES.get(lang, lang)
+    name = LANGUAGE_NAMES.get(lang) or _english_name(lang)
     return (f"# {name} translations of {source.as_posix()} (annotated-ppo).\n"
             f"# Written by `python -m tools export-po` from translations/{lang}/{source.as_posix()}.json;\n"
             "# bring your edits back with `python -m tools import-po FILE`.")

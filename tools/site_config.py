@@ -406,9 +406,9 @@ def load_labels(path: Path | None = None, base: Mapping[str, Mapping[str, str]] 
         data = {**{lang: dict(entries) for lang, entries in base.items()},
                 **{lang: {**base.get(lang, {}), **entries} if isinstance(entries, dict) else entries
                    for lang, entries in data.items()}}
-    if not isinstance(data, dict) or not isinstance(data.get("en"), dict):
+    if not isinstance(data, dict) or not isinstance(data.get(DEFAULT_SOURCE), dict):
         raise UserError(f"{path}: expected a mapping of language → labels with an 'en' entry")
-    english = data["en"]
+    english = data[DEFAULT_SOURCE]
     labels: dict[str, dict[str, str]] = {}
     for lang, entries in data.items():
         if not isinstance(entries, dict):
