@@ -47,6 +47,7 @@ SOURCE_LANGUAGE = "en"
 TARGET_LANGUAGES = ("ja", "zh")
 STATE_SUFFIX = ".state.json"
 STATE_SECTIONS = ("fuzzy", "machine", "obsolete")
+PLAIN_CONTEXTS = ("title", "summary")  # the last part of a template location: `ppo/gae.py:1 · title`
 # Similarity (difflib ratio) above which an obsolete translation is offered for a new string.
 FUZZY_CUTOFF = 0.6
 
@@ -76,6 +77,11 @@ def is_state_file(path: Path) -> bool:
     return path.name.endswith(STATE_SUFFIX)
 
 
+def is_plain(location: str) -> bool:
+    """Whether the message at this template location is plain text: a page's title or summary (no markup)."""
+    return location.rpartition(" · ")[2] in PLAIN_CONTEXTS
+
+
 def source_of(catalog: Path, lang: str, root: Path = TRANSLATIONS) -> PurePosixPath:
     """The source path a catalog (or sidecar) belongs to: `translations/ja/ppo/gae.py.json` → `ppo/gae.py`."""
     relative = Path(catalog).resolve().relative_to((Path(root) / lang).resolve()).as_posix()
@@ -99,6 +105,12 @@ def parse_json(text: str, origin: Path | str) -> Any:
 
 
 def read_json_file(path: Path) -> Any:
+    """A catalog file's JSON; an oversized file (`tools.validate.MAX_CATALOG_BYTES`) is refused unread."""
+    from tools.validate import MAX_CATALOG_BYTES
+
+    size = Path(path).stat().st_size
+    if size > MAX_CATALOG_BYTES:
+        raise UserError(f"{path}: {size:,} bytes, over the limit of {MAX_CATALOG_BYTES:,} bytes per catalog file")
     try:
         text = Path(path).read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
