@@ -10,6 +10,7 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
+from tools import catalog as catalog_module
 from tools import extract_cmd
 from tools.catalog import Catalog, Translation, catalog_path, load_translations, read_string_map
 from tools.errors import UserError
@@ -187,3 +188,70 @@ def test_a_malformed_state_file_is_refused_naming_file_and_fault(project, state,
     with pytest.raises(UserError) as raised:
         Catalog.load("ja", GAE, project[1])
     assert str(raised.value) == f"{catalog.state_path}: {fault}"
+
+
+def translations_on_disk(folder: Path) -> set[tuple[str, str, str]]:
+    """(catalog, English, translation) of every translation kept in a catalog or its sidecar's obsolete section."""
+    found = set()
+    for path in folder.rglob("*.json"):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        name = path.relative_to(folder).as_posix().removesuffix(".state.json").removesuffix(".json")
+        if path.name.endswith(".state.json"):
+            found |= {(name, key, value) for key, value in data.get("obsolete", {}).items()}
+        elif not name.startswith("en/"):
+            found |= {(name, key, value) for key, value in data.items() if value}
+    return found
+
+
+def test_a_crash_between_any_two_writes_of_extract_loses_no_translation(project, monkeypatch) -> None:
+    """Replays every on-disk state an interrupted `extract` can leave (each write is atomic, so a kill -9 leaves
+    the first k of its writes done), then extracts again: every translation is still there, and the result is
+    what the uninterrupted run gives."""
+    source, translations = project
+    module = source / "toy" / "gae.py"
+    original = module.read_text(encoding="utf-8")
+    extract(project)
+    for lang in ("ja", "zh"):  # every entry translated
+        edit_json(catalog_path(lang, GAE, translations),
+                  lambda data, lang=lang: data.update({key: f"{lang} {n}" for n, key in enumerate(data)}))
+    module.write_text(original.replace("This is a toy version", "This is a small toy version"), encoding="utf-8")
+    extract(project)  # INTRO's translation is now obsolete; its successor gets one of its own
+    new = INTRO.replace("This is a toy version", "This is a small toy version")
+    for lang in ("ja", "zh"):
+        edit_json(catalog_path(lang, GAE, translations), lambda data: data.update({new: "新しい訳"}))
+    module.write_text(original, encoding="utf-8")  # the next extract restores INTRO's and retires the new one
+    before = snapshot(translations)
+    kept_before = translations_on_disk(translations)
+
+    operations: list[tuple[Path, bytes | None]] = []
+    real_write, real_remove = catalog_module.write_atomic, catalog_module.remove
+
+    def write(path: Path, data: bytes | str, **kwargs) -> bool:
+        operations.append((Path(path), data.encode() if isinstance(data, str) else data))
+        return real_write(path, data, **kwargs)
+
+    def remove(path: Path) -> bool:
+        operations.append((Path(path), None))
+        return real_remove(path)
+
+    monkeypatch.setattr(catalog_module, "write_atomic", write)
+    monkeypatch.setattr(catalog_module, "remove", remove)
+    extract(project)
+    monkeypatch.undo()
+    finished = snapshot(translations)
+    assert finished != before and len(operations) >= 6
+
+    for done in range(len(operations)):
+        shutil.rmtree(translations)
+        for name, data in before.items():
+            (translations / name).parent.mkdir(parents=True, exist_ok=True)
+            (translations / name).write_bytes(data)
+        for path, data in operations[:done]:  # killed after `done` writes
+            if data is None:
+                path.unlink(missing_ok=True)
+            else:
+                path.write_bytes(data)
+        lost = kept_before - translations_on_disk(translations)
+        assert not lost, (done, lost)
+        extract(project)
+        assert snapshot(translations) == finished, done

@@ -40,6 +40,15 @@ def write_atomic(path: Path, data: bytes | str, *, sync: bool = True) -> bool:
     return True
 
 
+def remove(path: Path) -> bool:
+    """Delete a file if it is there (the one way every command deletes one); returns whether it was."""
+    try:
+        Path(path).unlink()
+    except FileNotFoundError:
+        return False
+    return True
+
+
 def _file_mode(path: Path) -> int:
     """The mode a new file would get (0666 minus the umask), or the existing file's mode."""
     try:
