@@ -7,7 +7,8 @@
    translation, the switcher's languages) and run `mkdocs build --strict` for it in a process of its own, languages
    in parallel (`--jobs`). A separate process per language is also what keeps jieba, which Material's search uses
    as soon as it can import it, to the Chinese build: the others are started with the import blocked.
-3. Each language is built into a staging folder and swapped into `<out>/<lang>/` only when it succeeded; a language
+3. Each language is built into a staging folder and swapped into `<out>/<lang>/` in one step
+   (`tools.files.replace_folder`) only when it succeeded, so `<out>/<lang>/` is always one whole build; a language
    whose inputs have not changed since its last build (same generated pages, configuration, templates, sources and
    catalogs) is not rebuilt. Then `<out>/index.html` (sends a browser to its preferred language among those built
    into `<out>`) and a root `404.html` are written.
@@ -39,7 +40,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from tools.errors import UserError
-from tools.files import output_folder, write_atomic
+from tools.files import output_folder, replace_folder, write_atomic
 from tools.paths import CONFIG_FILE, GENERATED, LABELS_FILE, ROOT, SOURCE_ROOT, TRANSLATIONS
 from tools.site_config import CONFIG_ENV, DEFAULT_SOURCE, SEGMENTERS, TOOL_ROOT, TOOL_SITE, language_handlers
 
@@ -325,8 +326,7 @@ def build_site(out: Path, languages: Iterable[str] | None = None, jobs: int = 0,
             failures.append(lang)
             emit_locked(f"[{lang}] FAILED after {seconds:.1f}s (mkdocs build --strict exited {code})")
             return
-        shutil.rmtree(target, ignore_errors=True)
-        os.replace(staging, target)
+        replace_folder(staging, target)  # served folders are whole builds, even if we are killed here
         write_atomic(Path(spec["stamp"]), json.dumps({"digest": spec["digest"], "out": str(target)}) + "\n")
         results[lang].built = True
         results[lang].seconds = seconds
