@@ -1,7 +1,8 @@
 """`python -m tools build`: the whole site, one MkDocs build per language, into sibling folders.
 
-1. Extract the documents of `reference_impl/` and generate every language's pages into `site/generated/<lang>/`
-   (`tools.pages`; git-ignored, rewritten only where something changed).
+1. Extract the documents of the source package (`extra.literate.sources`) and generate every language's pages
+   into `site/generated/<lang>/` (`tools.pages`; git-ignored, rewritten only where something changed). Broken links
+   in the sources are listed first, one line each; with `links: strict` they stop the build there.
 2. Derive each language's configuration from the root `mkdocs.yml` (docs and site folders, `site_url` of the
    language, `theme.language` for Material's and mkdocstrings' labels, the search language, the docstring
    translation, the switcher's languages) and run `mkdocs build --strict` for it in a process of its own, languages

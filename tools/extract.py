@@ -1,4 +1,4 @@
-"""Extraction: a source file of `reference_impl/` becomes a `tools.document.Document`.
+"""Extraction: a source file of the literate package (`reference_impl/` here) becomes a `tools.document.Document`.
 
 Python modules follow the literate conventions of the nn.labml.ai pages:
 

@@ -1,6 +1,6 @@
 """Page generation: documents and catalogs become the Markdown pages of one language of the site.
 
-For every source file of `reference_impl/` this writes, into a language's docs folder (`site/generated/<lang>/`):
+For every source file of the package (`reference_impl/` here) this writes, into a language's docs folder (`site/generated/<lang>/`):
 
 - an annotated page (`ppo/gae.py` → `ppo/gae.md`, `ppo/__init__.py` → `ppo/index.md`): the notes beside the code
   they explain, one row per section with an anchor (`#section-3`), a "view code" link to the lines on GitHub, and a
