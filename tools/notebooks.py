@@ -16,7 +16,7 @@ from pathlib import Path
 
 from tools.errors import UserError
 from tools.files import write_atomic
-from tools.site_config import BLOCK, SiteSettings, load_settings, project, use_config
+from tools.site_config import BLOCK, SiteSettings, key_line, load_settings, project, use_config
 
 _COLAB = re.compile(r"https://colab\.research\.google\.com/github/[^\s)\"']+?\.ipynb")
 _INSTALL = re.compile(r"git\+https://github\.com/[\w.-]+/[\w.-]+?\.git")
@@ -68,20 +68,13 @@ def sync_notebooks(settings: SiteSettings, source_root: Path) -> list[Path]:
 def _set_block_value(text: str, key: str, value: str, origin: Path) -> str:
     """`text` (mkdocs.yml) with `extra.literate.<key>` set to `value`, the rest of the file untouched."""
     lines = text.split("\n")
-    depth: list[tuple[int, str]] = []
-    for index, line in enumerate(lines):
-        match = re.match(r"^( *)([A-Za-z_][\w-]*):(\s*)(.*)$", line)
-        if not match or line.lstrip().startswith("#"):
-            continue
-        indent = len(match.group(1))
-        while depth and depth[-1][0] >= indent:
-            depth.pop()
-        depth.append((indent, match.group(2)))
-        if [name for _, name in depth] == ["extra", "literate", key]:
-            comment = re.search(r"\s+#.*$", match.group(4))
-            lines[index] = f"{match.group(1)}{key}: {value}" + (comment.group(0) if comment else "")
-            return "\n".join(lines)
-    raise UserError(f"{origin}: no {BLOCK}.{key} line to change: add it to the block and run again")
+    found = key_line(lines, f"{BLOCK}.{key}")
+    if found is None:
+        raise UserError(f"{origin}: no {BLOCK}.{key} line to change: add it to the block and run again")
+    index, indent = found
+    comment = re.search(r"\s+#.*$", lines[index].split(":", 1)[1])
+    lines[index] = f"{' ' * indent}{key}: {value}" + (comment.group(0) if comment else "")
+    return "\n".join(lines)
 
 
 def run_set_repo(args: argparse.Namespace) -> int:

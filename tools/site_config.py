@@ -487,3 +487,23 @@ def language_handlers(lang: str) -> LanguageHandlers:
         if lang != DEFAULT_SOURCE else DEFAULT_SOURCE,
         segmenter=SEGMENTERS.get(lang),
     )
+
+
+def key_line(lines: list[str], dotted: str) -> tuple[int, int] | None:
+    """The line of the key `dotted` (`extra.literate.languages`) in the lines of a block-style YAML file, and its
+    indentation; None if absent. For editing mkdocs.yml line by line, its comments and layout untouched."""
+    import re
+
+    wanted = dotted.split(".")
+    path: list[tuple[int, str]] = []  # (indentation, key) of the enclosing mappings
+    for index, line in enumerate(lines):
+        match = re.match(r"^( *)([A-Za-z_][\w-]*):", line)
+        if not match:
+            continue
+        indent = len(match.group(1))
+        while path and path[-1][0] >= indent:
+            path.pop()
+        path.append((indent, match.group(2)))
+        if [key for _, key in path] == wanted:
+            return index, indent
+    return None
