@@ -96,6 +96,10 @@ def test_images_beside_the_sources_are_published_and_shown_on_the_page_and_in_th
         assert (root / "out" / lang / "rl" / "gae.svg").read_bytes() == (root / "mylab" / "rl" / "gae.svg").read_bytes()
     assert 'src="../gae.svg"' in html(root, "en", "rl/gae")
     assert 'src="../../../rl/gae.svg"' in html(root, "en", "api/rl/gae")
+    # Raw HTML too, relative to the page's URL (MkDocs does not rewrite it).
+    readme = html(root, "en", "rl/readme")
+    assert '<img alt="the diagram" src="../gae.svg" width="120">' in readme
+    assert '<a href="../gae/#section-2">its code</a>' in readme
 
 
 def test_colab_opens_the_notebook_of_the_modules_folder_else_the_configured_one(project) -> None:

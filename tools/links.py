@@ -15,6 +15,8 @@ from tools.site_config import SiteSettings
 LOCAL_IMAGES = {"https://colab.research.google.com/assets/colab-badge.svg": "assets/colab-badge.svg"}
 _IMAGE = re.compile(r"(!\[[^\]]*\]\()([^)\s]+)((?:\s+\"[^\"]*\")?\))")
 # An inline Markdown link or image target: ](target) or ](target "title").
+# A link or image in raw HTML: <img src="gae.svg">, <a href="gae.html">.
+_HTML_LINK = re.compile(r"(<(?:a|img)\b[^>]*?\s(?:href|src)=\")([^\"]+)(\")")
 _LINK = re.compile(r"(\]\()([^)\s]+)((?:\s+\"[^\"]*\")?\))")
 
 
@@ -133,7 +135,15 @@ def rewrite_links(text: str, source: PurePosixPath, from_page: PurePosixPath, kn
             line = where.line_of(match.group(2), text.count("\n", 0, match.start()))
             broken.append(f"{where.file}:{line}: {what} {match.group(2)!r}")
 
-    def replace(match: re.Match[str]) -> str:
+    def mapped(match: re.Match[str], html: bool) -> str:
+        # In Markdown a link is relative to the page's file (MkDocs rewrites it); in raw HTML to the page's URL.
+        def to(target: PurePosixPath, page: bool) -> str:
+            if not html:
+                return _relative(page_path(target, settings.package) if page else target, from_page)
+            if not page:
+                return posixpath.relpath(str(target), str(url_dir(from_page)))
+            return posixpath.relpath(str(url_dir(page_path(target, settings.package))), str(url_dir(from_page))) + "/"
+
         target = match.group(2)
         if "://" in target or target.startswith(("#", "/", "mailto:", "data:")):
             return match.group(0)
@@ -146,7 +156,7 @@ def rewrite_links(text: str, source: PurePosixPath, from_page: PurePosixPath, kn
         suffix = "/" if path.endswith("/") else PurePosixPath(path).suffix.lower()
         if suffix in ASSET_SUFFIXES:
             if resolved in known_set:
-                return match.group(1) + _relative(resolved, from_page) + match.group(3)
+                return match.group(1) + to(resolved, page=False) + match.group(3)
             if not outside:
                 report(match, "no such file beside the sources:")
             return match.group(0)
@@ -157,7 +167,7 @@ def rewrite_links(text: str, source: PurePosixPath, from_page: PurePosixPath, kn
             return match.group(0)
         hit = next((candidate for candidate in mapper(resolved) if candidate in known_set), None)
         if hit is not None:
-            new = _relative(page_path(hit, settings.package), from_page)
+            new = to(hit, page=True)
         elif suffix in (".py", ".md") and not outside:
             new = settings.blob_url(settings.repo_path(str(resolved)))
         else:
@@ -168,5 +178,7 @@ def rewrite_links(text: str, source: PurePosixPath, from_page: PurePosixPath, kn
             new += "#" + fragment
         return match.group(1) + new + match.group(3)
 
+    text = _LINK.sub(lambda match: mapped(match, html=False), text)
+    text = _HTML_LINK.sub(lambda match: mapped(match, html=True), text)
     # Last: the local copy of a remote image is not a file beside the sources.
-    return _IMAGE.sub(local_image, _LINK.sub(replace, text))
+    return _IMAGE.sub(local_image, text)
