@@ -275,8 +275,9 @@ def run_add(args: argparse.Namespace) -> int:
     """The `add-language` command."""
     change = add_language(args.code, args.name)
     print(_describe("added", change))
-    print(f"next: translate translations/{change.code}/ (python -m tools status --lang {change.code}) and the labels "
-          "marked '# untranslated'; python -m tools build")
+    print(f"next: translate translations/{change.code}/ (python -m tools status --lang {change.code}), the labels "
+          f"marked '# untranslated' and the glossary's terms (check asks each for '{change.code}'); "
+          "python -m tools build")
     return 0
 
 
