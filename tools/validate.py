@@ -45,6 +45,9 @@ MAX_CATALOG_BYTES = 2 * 1024 * 1024
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 # Attributes whose value is prose a translator translates; every other attribute must come from the English.
 TEXT_ATTRIBUTES = frozenset({"alt", "title", "aria-label"})
+# What the site's Markdown makes of ordinary text, and no script gives power to: arithmatex marks maths (where it
+# finds maths depends on the words around the dollars, so a faithful translation may have more or fewer).
+RENDERER_ATTRIBUTES = frozenset({("class", "arithmatex")})
 # Attributes that make a reader's browser fetch their URL as the page loads.
 FETCHED_ATTRIBUTES = frozenset({"src"})
 
@@ -76,7 +79,8 @@ def _rendered(text: str) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
 def _attributes(text: str) -> Counter[tuple[str, str]]:
     """(name, value) of every attribute the rendered text sets, except prose and fetched URLs (judged apart)."""
     return Counter((name, value) for _, attrs in _rendered(text) for name, value in attrs
-                   if name not in TEXT_ATTRIBUTES and name not in FETCHED_ATTRIBUTES and name != "href")
+                   if name not in TEXT_ATTRIBUTES and name not in FETCHED_ATTRIBUTES and name != "href"
+                   and (name, value) not in RENDERER_ATTRIBUTES)
 
 
 def _is_external(url: str) -> bool:
