@@ -8,8 +8,9 @@ Microsoft), with what they lack added around them:
   entry stays missing.
 - Batching: several messages go in one request, separated by placeholder lines that survive translation, up to the
   backend's size limit; a batch whose separators come back wrong is retried message by message.
-- Transport: every HTTP request deep-translator makes gets a timeout (it sets none), and 429 / 5xx answers,
-  timeouts and connection errors are retried with exponential backoff. This is done by wrapping
+- Transport: every HTTP request deep-translator makes gets a total deadline, `--timeout` seconds for connection,
+  headers and body together (it sets no timeout at all), and 429 / 5xx answers, timeouts and connection errors are
+  retried with exponential backoff. This is done by wrapping
   `requests.api.request` (what `requests.get`/`requests.post` call) only while a translation runs.
 - Progress and resumption: a tqdm bar; the catalog is saved atomically after every batch, so an interrupted run
   resumes where it stopped (filled entries are no longer missing).
@@ -24,10 +25,12 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 import requests
 import requests.api
@@ -56,7 +59,13 @@ class TransientError(Exception):
 
 @dataclass
 class Transport:
-    """Wraps every request deep-translator makes: a timeout, and the last HTTP status seen."""
+    """Wraps every request deep-translator makes: a total deadline, and the last HTTP status seen.
+
+    `timeout` bounds the whole request, connection, headers and body together: requests' own timeout applies to
+    each read, so a server that sends a byte a second would hold a run forever. The request runs in a thread of
+    its own; past the deadline it is abandoned (a daemon thread, ended with the process) and reported as a
+    timeout, which is retried like one.
+    """
 
     timeout: float
     last_status: int | None = None
@@ -68,9 +77,23 @@ class Transport:
         def request(method: str, url: str, **kwargs):  # same signature as requests.api.request
             kwargs.setdefault("timeout", self.timeout)
             self.last_status = None
-            response = original(method, url, **kwargs)
-            self.last_status = response.status_code
-            return response
+            outcome: dict[str, Any] = {}
+
+            def send() -> None:
+                try:
+                    outcome["response"] = original(method, url, **kwargs)
+                except BaseException as error:  # handed to the caller below
+                    outcome["error"] = error
+
+            worker = threading.Thread(target=send, name="translate-request", daemon=True)
+            worker.start()
+            worker.join(self.timeout)
+            if worker.is_alive():
+                raise requests.exceptions.Timeout(f"no complete answer within {self.timeout:g} s")
+            if "error" in outcome:
+                raise outcome["error"]
+            self.last_status = outcome["response"].status_code
+            return outcome["response"]
 
         requests.api.request = request
         try:
