@@ -152,13 +152,12 @@ def run_export(args: argparse.Namespace) -> int:
     languages = args.lang or list(catalogs.TARGET_LANGUAGES)
     templates = catalogs.english_templates(root)
     output_folder(out)
-    written = 0
-    for lang in languages:
-        for source, template in templates:
-            text = po_text(build_po(lang, source, root, source_root, template)).decode("utf-8")
-            write_atomic(out / lang / f"{source.as_posix()}.po", text)
-            written += 1
-    print(f"export-po: {written} file(s) in {out}")
+    # Every catalog is read (and so validated) before the first file is written: a bad one leaves no partial export.
+    files = {out / lang / f"{source.as_posix()}.po": po_text(build_po(lang, source, root, source_root, template))
+             for lang in languages for source, template in templates}
+    for path, text in files.items():
+        write_atomic(path, text)
+    print(f"export-po: {len(files)} file(s) in {out}")
     return 0
 
 
