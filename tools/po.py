@@ -27,6 +27,7 @@ import argparse
 import datetime
 import io
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -197,6 +198,57 @@ def previous_ids(text: str) -> dict[tuple[str | None, str], str]:
     return found
 
 
+_PO_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_PO_KEYWORD = re.compile(r"(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+(.*)")
+
+
+def syntax_faults(text: str) -> list[tuple[int, str]]:
+    """(line, fault) for what Babel reads leniently: a string with a broken quote (Babel cuts it), an entry
+    without a msgid (Babel gives its msgstr to the next entry), a msgid without a msgstr. Empty when well-formed."""
+    faults: list[tuple[int, str]] = []
+    state: dict[str, set[str]] = {"": set(), "#~": set()}  # keywords seen in the current entry, live and obsolete
+
+    def finish(stream: str, line: int) -> None:
+        seen = state[stream]
+        if seen and "msgid" not in seen:
+            faults.append((line, "an entry without a msgid"))
+        elif "msgid" in seen and "msgstr" not in seen:
+            faults.append((line, "a msgid without a msgstr"))
+        seen.clear()
+
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        stream = "#~" if line.startswith("#~") else ""
+        if stream:
+            line = line[2:].strip()
+        elif line.startswith("#"):
+            continue
+        if not line:
+            if not stream:
+                finish("", number)
+                finish("#~", number)
+            continue
+        keyword = _PO_KEYWORD.fullmatch(line)
+        quoted = keyword.group(2) if keyword else line
+        if not _PO_STRING.fullmatch(quoted):
+            faults.append((number, f"not a quoted string (a quote missing or unescaped): {line[:60]}"))
+            continue
+        if not keyword:
+            continue  # a continuation line
+        name = "msgstr" if keyword.group(1).startswith("msgstr") else keyword.group(1)
+        seen = state[stream]
+        if name in ("msgctxt", "msgid") and "msgstr" in seen:
+            finish(stream, number)  # the next entry begins without a blank line
+        if name == "msgstr" and "msgid" not in seen:
+            faults.append((number, "a msgstr without a msgid"))
+        elif name in ("msgctxt", "msgid") and name in seen:
+            faults.append((number, f"a second {name} in one entry"))
+        seen.add(name)
+    finish("", len(text.splitlines()) + 1)
+    finish("#~", len(text.splitlines()) + 1)
+    return faults
+
+
 @dataclass
 class ImportReport:
     reviewed: int = 0
@@ -218,6 +270,10 @@ def import_po(path: Path, root: Path = TRANSLATIONS,
         raw = Path(path).read_bytes()
     except OSError as error:
         raise UserError(f"{path}: cannot read: {error}") from None
+    faults = syntax_faults(raw.decode("utf-8", errors="replace"))
+    if faults:
+        line, fault = faults[0]
+        raise UserError(f"{path}:{line}: not a valid PO file: {fault}")
     try:
         po = read_po(io.BytesIO(raw), abort_invalid=True)
     except (PoFileError, UnknownLocaleError, ValueError, UnicodeDecodeError) as error:
