@@ -42,9 +42,11 @@ from tools.document import Document, messages
 from tools.errors import UserError
 from tools.files import remove, write_atomic
 from tools.paths import TRANSLATIONS
+from tools.site_config import project
 
-SOURCE_LANGUAGE = "en"
-TARGET_LANGUAGES = ("ja", "zh")
+# The configured languages (mkdocs.yml's extra.literate.languages): the first is the sources', the rest are translated.
+SOURCE_LANGUAGE = project().source_language
+TARGET_LANGUAGES = project().target_languages
 STATE_SUFFIX = ".state.json"
 STATE_SECTIONS = ("fuzzy", "machine", "obsolete")
 PLAIN_CONTEXTS = ("title", "summary")  # the last part of a template location: `ppo/gae.py:1 · title`
