@@ -96,11 +96,15 @@ def render_markdown(text: str) -> str:
 
 
 class _Tags(HTMLParser):
-    """The start tags of an HTML fragment with their attributes, in order (comments and text ignored)."""
+    """The start tags of an HTML fragment with their attributes, in order, and its comments (text ignored)."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.tags: list[tuple[str, dict[str, str]]] = []
+        self.comments = 0
+
+    def handle_comment(self, data: str) -> None:
+        self.comments += 1
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.append((tag, {name: (value or "").strip() for name, value in attrs}))
@@ -108,12 +112,21 @@ class _Tags(HTMLParser):
     handle_startendtag = handle_starttag
 
 
-def start_tags(html: str) -> list[tuple[str, dict[str, str]]]:
-    """(tag, {attribute: value}) of every start tag of an HTML fragment, in order."""
+def _parsed(html: str) -> _Tags:
     parser = _Tags()
     parser.feed(html)
     parser.close()
-    return parser.tags
+    return parser
+
+
+def start_tags(html: str) -> list[tuple[str, dict[str, str]]]:
+    """(tag, {attribute: value}) of every start tag of an HTML fragment, in order."""
+    return _parsed(html).tags
+
+
+def comment_count(html: str) -> int:
+    """How many comments an HTML fragment holds (`sanitize_html` removes them)."""
+    return _parsed(html).comments
 
 
 def unsafe_content(text: str) -> list[str]:

@@ -13,6 +13,8 @@ against its English, which is ours. Two levels, one module, so `check` and the b
   - `attributes`: ids, classes, `data-*` and every other attribute an attribute list (`{: #id .class key=value }`)
     or raw HTML can set, unless the English has the same one: the theme's scripts find their configuration and
     their widgets by id and class (`#__config`), so a translation that sets one could take over the page;
+  - `comments`: an HTML comment the English does not have (the page sanitiser drops comments, and with them
+    whatever they hide);
   - `schemes`: a `javascript:`, `vbscript:` or `data:` URL in a link or tag as written (however a renderer would
     read it);
   - `external`: an image (or other resource a reader's browser fetches) from another host that the English does
@@ -30,6 +32,7 @@ against its English, which is ours. Two levels, one module, so `check` and the b
 from __future__ import annotations
 
 import functools
+import html
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -69,11 +72,19 @@ def short(text: str, limit: int = 60) -> str:
 
 
 @functools.lru_cache(maxsize=8192)
-def _rendered(text: str) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
-    """The start tags of the text rendered as the site renders it, with their attributes."""
-    from tools.sanitize import render_markdown, start_tags
+def _html(text: str) -> str:
+    """The text rendered as the site renders it."""
+    from tools.sanitize import render_markdown
 
-    return tuple((tag, tuple(attrs.items())) for tag, attrs in start_tags(render_markdown(text)))
+    return render_markdown(text)
+
+
+@functools.lru_cache(maxsize=8192)
+def _rendered(text: str) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
+    """The start tags of the rendered text, with their attributes."""
+    from tools.sanitize import start_tags
+
+    return tuple((tag, tuple(attrs.items())) for tag, attrs in start_tags(_html(text)))
 
 
 def _attributes(text: str) -> Counter[tuple[str, str]]:
@@ -108,6 +119,13 @@ def _markup(english: str, translated: str) -> list[str]:
     return [f"{problem} is not allowed" for problem in extra]
 
 
+def _comments(english: str, translated: str) -> list[str]:
+    from tools.sanitize import comment_count
+
+    extra = comment_count(_html(translated)) - comment_count(_html(english))
+    return ["an HTML comment that the English does not have is not allowed (pages drop comments)"] if extra > 0 else []
+
+
 def _attribute_list(english: str, translated: str) -> list[str]:
     extra = _attributes(translated) - _attributes(english)
     return [f"attribute {name}={short(value, 40)} that the English does not have is not allowed (attribute lists "
@@ -121,8 +139,9 @@ def _external(english: str, translated: str) -> list[str]:
 
 
 def _bidi(english: str, translated: str) -> list[str]:
-    extra = Counter(char for char in translated if char in BIDI_CONTROLS) - Counter(
-        char for char in english if char in BIDI_CONTROLS)
+    # As a reader's browser sees them: `&#x202e;` is the character too.
+    extra = Counter(char for char in html.unescape(translated) if char in BIDI_CONTROLS) - Counter(
+        char for char in html.unescape(english) if char in BIDI_CONTROLS)
     return [f"bidirectional control character U+{ord(char):04X} is not allowed" for char in extra]
 
 
@@ -147,7 +166,7 @@ def _plain(english: str, translated: str) -> list[str]:
 
 Rule = Callable[[str, str], list[str]]
 # Every rule of the policy, by name; `plain` applies to titles and summaries only.
-REFUSALS: dict[str, Rule] = {"bidi": _bidi, "markup": _markup, "schemes": _schemes, "attributes": _attribute_list,
+REFUSALS: dict[str, Rule] = {"bidi": _bidi, "markup": _markup, "comments": _comments, "schemes": _schemes, "attributes": _attribute_list,
                              "external": _external}
 PLAIN_REFUSALS: dict[str, Rule] = {"plain": _plain}
 
