@@ -137,3 +137,14 @@ def test_export_po_writes_nothing_when_a_later_catalog_is_malformed(scratch_repo
     path.write_text('{\n  "a": \n}\n', encoding="utf-8")
     assert scratch_repo.error("export-po", "--out", "po") == f"error: {path}:3:1: invalid JSON: Expecting value"
     assert not [p for p in (scratch_repo.root / "po").rglob("*") if p.is_file()]
+
+
+def test_a_catalog_over_the_size_limit_is_refused_unread_by_every_command(scratch_repo) -> None:
+    path = scratch_repo.translations / "ja" / "toy" / "gae.py.json"
+    path.write_text(json.dumps({"x": "あ" * 700_000}, ensure_ascii=False), encoding="utf-8")  # 2.1 MB
+    expected = f"error: {path}: {path.stat().st_size:,} bytes, over the limit of 2,097,152 bytes per catalog file"
+    for command in (["status"], ["export-po", "--out", "po"]):
+        assert scratch_repo.error(*command) == expected, command
+    result = scratch_repo.run("check", str(path))
+    assert result.returncode == 1 and "over the limit of 2,097,152 bytes per catalog file: refused unread" in \
+        result.stdout
