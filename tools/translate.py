@@ -36,10 +36,10 @@ import requests
 import requests.api
 
 from tools import catalog as catalogs
-from tools.check import translation_faults
 from tools.errors import UserError
 from tools.paths import TRANSLATIONS
 from tools.protect import PLACEHOLDER_RE, DamagedPlaceholders, Protected, placeholder, protect, restore
+from tools.validate import translation_faults
 
 # Language codes each backend's deep-translator client expects, and the characters per request it accepts.
 LANGUAGE_CODES = {
@@ -232,15 +232,16 @@ def split_batch(batch: Batch, translated: str) -> list[str] | None:
     return pieces
 
 
-def accept(item: Item, translated: str) -> tuple[str | None, str | None]:
-    """Restore and validate one translation: (text, None) when good, (None, reason) when rejected."""
+def accept(item: Item, translated: str, plain: bool = False) -> tuple[str | None, str | None]:
+    """Restore and validate one translation (`plain`: of a title or summary) by the policy `check` and the build
+    apply: (text, None) when good, (None, reason) when rejected."""
     try:
         text = restore(translated.strip(), item.protected)
     except DamagedPlaceholders as error:
         return None, f"placeholders damaged: {error}"
     if not text.strip():
         return None, "empty translation"
-    faults = translation_faults(item.english, text)
+    faults = translation_faults(item.english, text, plain=plain)
     if faults:
         return None, "; ".join(faults)
     return text, None
@@ -271,6 +272,8 @@ def translate_language(lang: str, send: Callable[[str], str], transport: Transpo
 
     outcome = Outcome()
     batches, outcome.too_long = plan_batches(pending_messages(lang, root), limit)
+    plain = {(source, key) for source, template in catalogs.english_templates(root)
+             for key, where in template.items() if catalogs.is_plain(where)}
     total = sum(len(batch.items) for batch in batches)
     with tqdm(total=total, desc=f"translate {lang}", unit="msg", disable=not progress, file=sys.stderr) as bar, \
             transport.installed():
@@ -281,7 +284,7 @@ def translate_language(lang: str, send: Callable[[str], str], transport: Transpo
                 pieces = [call_with_retries(send, item.protected.masked, transport, retries, backoff)
                           for item in batch.items]
             for item, piece in zip(batch.items, pieces, strict=True):
-                results.append((item, *accept(item, piece)))
+                results.append((item, *accept(item, piece, (item.source, item.english) in plain)))
             _save(lang, results, outcome, root)
             bar.update(len(batch.items))
     return outcome

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import functools
 import html
+import json
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -62,8 +63,6 @@ UNSAFE_SCHEMES = ("javascript:", "vbscript:", "data:")
 
 def short(text: str, limit: int = 60) -> str:
     """A key as it appears in messages: quoted, on one line, cut at `limit` characters."""
-    import json
-
     flat = text.replace("\n", "\\n")
     return json.dumps(flat[:limit] + ("…" if len(flat) > limit else ""), ensure_ascii=False).replace("\\\\n", "\\n")
 
