@@ -150,11 +150,15 @@ def unsafe_url(url: str) -> str | None:
     return next((scheme.rstrip(":") for scheme in UNSAFE_SCHEMES if compact.startswith(scheme)), None)
 
 
+def _unsafe_schemes(text: str) -> Counter[str]:
+    parts = _parts(text)
+    return Counter(filter(None, map(unsafe_url, [url for url, _ in parts.links] + parts.structure.urls)))
+
+
 def _schemes(english: str, translated: str) -> list[str]:
     # The rendered HTML is judged by `markup`; this reads the URLs as written, whatever a renderer makes of them.
-    parts = _parts(translated)
-    urls = [url for url, _ in parts.links] + parts.structure.urls
-    return [f"{scheme} URL is not allowed" for scheme in dict.fromkeys(filter(None, map(unsafe_url, urls)))]
+    extra = _unsafe_schemes(translated) - _unsafe_schemes(english)
+    return [f"{scheme} URL is not allowed" for scheme in extra]
 
 
 def _plain(english: str, translated: str) -> list[str]:
@@ -165,8 +169,10 @@ def _plain(english: str, translated: str) -> list[str]:
 
 Rule = Callable[[str, str], list[str]]
 # Every rule of the policy, by name; `plain` applies to titles and summaries only.
-REFUSALS: dict[str, Rule] = {"bidi": _bidi, "markup": _markup, "comments": _comments, "schemes": _schemes, "attributes": _attribute_list,
-                             "external": _external}
+REFUSALS: dict[str, Rule] = {
+    "bidi": _bidi, "markup": _markup, "comments": _comments, "schemes": _schemes, "attributes": _attribute_list,
+    "external": _external,
+}
 PLAIN_REFUSALS: dict[str, Rule] = {"plain": _plain}
 
 
