@@ -35,6 +35,8 @@ HOSTILE = [
     ("&#x202e;" + GOOD, "bidirectional control character U+202E"),
     ("<!-- 隠す -->" + GOOD, "an HTML comment that the English does not have"),
     (GOOD + "\n\n!!! md-search\n    本文", 'attribute class="admonition md-search"'),
+    (GOOD + "\n\n## __config", 'a heading whose id would be "__config"'),
+    (GOOD + "\n\n__drawer\n---", 'a heading whose id would be "__drawer"'),
     (GOOD + "<script>alert(1)</script>", "<script> element is not allowed"),
     ("x" * (validate.MAX_ENTRY_CHARS + 1), "longer than 20,000 characters"),
 ]

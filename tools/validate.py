@@ -13,6 +13,7 @@ against its English, which is ours. Two levels, one module, so `check` and the b
   - `attributes`: ids, classes, `data-*` and every other attribute an attribute list (`{: #id .class key=value }`)
     or raw HTML can set, unless the English has the same one: the theme's scripts find their configuration and
     their widgets by id and class (`#__config`), so a translation that sets one could take over the page;
+  - `heading ids`: a heading whose table-of-contents id would begin with `__`, the theme's ids (`## __config`);
   - `comments`: an HTML comment the English does not have (the page sanitiser drops comments, and with them
     whatever they hide);
   - `schemes`: a `javascript:`, `vbscript:` or `data:` URL in a link or tag as written (however a renderer would
@@ -93,6 +94,40 @@ def _attributes(text: str) -> Counter[tuple[str, str]]:
                    and (name, value) not in RENDERER_ATTRIBUTES)
 
 
+class _Headings(HTMLParser):
+    """The text of each heading of an HTML fragment."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.texts: list[str] = []
+        self._open = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            self.texts.append("")
+            self._open = True
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            self._open = False
+
+    def handle_data(self, data: str) -> None:
+        if self._open:
+            self.texts[-1] += data
+
+
+def _heading_ids(text: str) -> Counter[str]:
+    """The ids the site's table of contents would give the headings of the text (either slugify it may use)."""
+    from markdown.extensions.toc import slugify
+    from pymdownx.slugs import slugify as configurable
+
+    parser = _Headings()
+    parser.feed(_html(text))
+    parser.close()
+    return Counter(slug for heading in parser.texts for slug in {slugify(heading, "-"), configurable(case="lower")(
+        heading, "-")})
+
+
 def _is_external(url: str) -> bool:
     compact = "".join(char for char in url if char > " ").lower()
     return compact.startswith("//") or ":" in compact.split("/", 1)[0]
@@ -129,6 +164,13 @@ def _attribute_list(english: str, translated: str) -> list[str]:
     extra = _attributes(translated) - _attributes(english)
     return [f"attribute {name}={short(value, 40)} that the English does not have is not allowed (attribute lists "
             "may only keep the English's ids, classes and attributes)" for name, value in extra]
+
+
+def _reserved_ids(english: str, translated: str) -> list[str]:
+    extra = Counter({slug: n for slug, n in _heading_ids(translated).items() if slug.startswith("__")}) - \
+        _heading_ids(english)
+    return [f"a heading whose id would be {short(slug, 40)} is not allowed (ids beginning with __ are the theme's)"
+            for slug in extra]
 
 
 def _external(english: str, translated: str) -> list[str]:
@@ -171,7 +213,7 @@ Rule = Callable[[str, str], list[str]]
 # Every rule of the policy, by name; `plain` applies to titles and summaries only.
 REFUSALS: dict[str, Rule] = {
     "bidi": _bidi, "markup": _markup, "comments": _comments, "schemes": _schemes, "attributes": _attribute_list,
-    "external": _external,
+    "heading ids": _reserved_ids, "external": _external,
 }
 PLAIN_REFUSALS: dict[str, Rule] = {"plain": _plain}
 
