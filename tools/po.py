@@ -20,8 +20,8 @@ anything; an entry whose English is no longer in the catalog is kept as obsolete
 fuzzy suggestion). A PO file is untrusted: an entry's msgctxt must name a source file with an English template,
 and its catalog is always `translations/<the PO file's language>/<that file>.json` (`../en/...` or an absolute path is
 an error); an entry without msgid or a broken quote, which Babel reads leniently, is an error with its line; and
-nothing is written until every file given has been read. JSON → PO → JSON is lossless: unchanged files give back byte-identical JSON, into the catalogs
-they came from or into empty ones.
+nothing is written until every file given has been read. JSON → PO → JSON is lossless: unchanged files give back
+byte-identical JSON, into the catalogs they came from or into empty ones.
 """
 
 from __future__ import annotations
