@@ -103,12 +103,12 @@ def parse_json(text: str, origin: Path | str) -> Any:
     `UserError` naming the file, and the line and column or the key."""
 
     def unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        data = dict(pairs)
-        if len(data) < len(pairs):
-            seen: set[str] = set()
-            key = next(key for key, _ in pairs if key in seen or seen.add(key))
-            raise UserError(f"{origin}: duplicate key {json.dumps(key, ensure_ascii=False)[:80]}: a catalog holds "
-                            "each English message once")
+        data: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in data:
+                raise UserError(f"{origin}: duplicate key {json.dumps(key, ensure_ascii=False)[:80]}: a catalog "
+                                "holds each English message once")
+            data[key] = value
         return data
 
     try:
