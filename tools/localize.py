@@ -4,8 +4,8 @@ fallback.
 Notes are split with `tools.document.split_blocks` (the same split that made the catalogs). A block with no usable
 translation stays English inside `<div class="ap-untranslated" lang="en">`, which the stylesheet marks; a
 translation that the policy of `tools.validate` refuses (the one `check` applies) is shown the same way, and the
-build says which entry was refused and why. (Not to be confused
-with the machine-translation clients of `tools.translate`, which fill the catalogs.)
+build says which entry was refused and why. (Not to be confused with the machine-translation clients of
+`tools.translate`, which fill the catalogs.)
 """
 
 from __future__ import annotations

@@ -10,8 +10,8 @@ Microsoft), with what they lack added around them:
   backend's size limit; a batch whose separators come back wrong is retried message by message.
 - Transport: every HTTP request deep-translator makes gets a total deadline, `--timeout` seconds for connection,
   headers and body together (it sets no timeout at all), and 429 / 5xx answers, timeouts and connection errors are
-  retried with exponential backoff. This is done by wrapping
-  `requests.api.request` (what `requests.get`/`requests.post` call) only while a translation runs.
+  retried with exponential backoff. This is done by wrapping `requests.api.request` (what `requests.get` and
+  `requests.post` call) only while a translation runs.
 - Progress and resumption: a tqdm bar; the catalog is saved atomically after every batch, so an interrupted run
   resumes where it stopped (filled entries are no longer missing).
 - Review: each machine translation is recorded in the sidecar's `machine` section; `status` counts it separately
