@@ -63,7 +63,7 @@ class _Text:
         self._runs: tuple[list[int], list[int], dict[int, list[int]]] | None = None
         self._occurrences: dict[str, list[int]] = {}
         self._environments: dict[str, list[int]] | None = None
-        self._partners: dict[tuple[str, int], int] = {}
+        self._partners: dict[str, dict[int, int]] = {}  # opening bracket → {its index: its partner's, or -1}
 
     # --- backtick runs ---
 
@@ -111,9 +111,9 @@ class _Text:
     def matching(self, start: int, opening: str, closing: str) -> int:
         """Index of the bracket closing the one at `start`, skipping escapes and code spans, or -1 (a blank line
         or the end comes first)."""
-        key = (opening, start)
-        if key in self._partners:
-            return self._partners[key]
+        partners = self._partners.setdefault(opening, {})  # int keys: no tuples for the garbage collector to walk
+        if start in partners:
+            return partners[start]
         text, length = self.text, len(self.text)
         stops = re.compile(f"[\\\\`\n{re.escape(opening)}{re.escape(closing)}]")
         open_brackets: list[int] = []
@@ -132,7 +132,7 @@ class _Text:
             if char == opening:
                 open_brackets.append(index)
             elif char == closing:
-                self._partners[(opening, open_brackets.pop())] = index
+                partners[open_brackets.pop()] = index
                 if not open_brackets:
                     break
             elif char == "\n" and text.startswith("\n\n", index):
@@ -140,8 +140,8 @@ class _Text:
             found = stops.search(text, index + 1)
             index = found.start() if found else length
         for unclosed in open_brackets:
-            self._partners[(opening, unclosed)] = -1
-        return self._partners[key]
+            partners[unclosed] = -1
+        return partners[start]
 
 
 def _inline_math_end(text: str, start: int) -> int:
