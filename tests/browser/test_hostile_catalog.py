@@ -24,6 +24,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.browser.conftest import _Handler
 from tools.build import build_site
+from tools.check import Checker
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("site")]
 
@@ -67,6 +68,11 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str
         entries = json.loads(catalog.read_text(encoding="utf-8"))
         entries[first_paragraph(template)] = takeover(config)
         catalog.write_text(json.dumps(entries, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    # `check` refuses both, with the reason the build gives below.
+    checker = Checker(translations, REPO / "reference_impl")
+    problems = [str(problem) for source in ("ppo/gae.py", "ppo/losses.py")
+                for problem in checker.check_file(translations / "ja" / f"{source}.json")]
+    assert sum('attribute id="__config" that the English does not have' in problem for problem in problems) == 2
     log: list[str] = []
     build_site(work / "out", ["ja"], work_dir=work / "generated", translations=translations, emit=log.append)
     handler = functools.partial(type("Handler", (_Handler,), {"base_path": BASE}), directory=str(work / "out"))
