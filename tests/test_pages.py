@@ -135,7 +135,7 @@ def test_a_malicious_translation_is_refused_and_the_english_shown(attack: str) -
 def test_markup_in_a_translated_title_is_refused() -> None:
     t = localizer("ja", {"Generalized Advantage Estimation": "<b>GAE</b>"})
     assert t.text("Generalized Advantage Estimation") == "Generalized Advantage Estimation"
-    assert "markup in a title" in t.warnings[0]
+    assert "markup (< or >) in a title or summary is not allowed" in t.warnings[0]
 
 
 def test_links_to_sibling_sources_point_at_their_pages() -> None:
