@@ -27,6 +27,8 @@ _TAG_RE = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s+[^<>]*?)?\s*/?>|<!--.*?-->"
 _AUTOLINK_RE = re.compile(r"<(?:https?|ftp|mailto):[^<>\s]+>")
 _URL_RE = re.compile(r"(?:https?|ftp)://[^\s<>\"'`]+")
 _ENVIRONMENT_RE = re.compile(r"\\begin\{([A-Za-z*]+)\}")
+# Every character at which `scan` may find a span or a line start (a URL starts a word: no Latin letter before it).
+_SPAN_START_RE = re.compile(r"[\\$`\[!［【<_\n]|(?<![A-Za-z0-9])[hf]")
 
 KINDS = ("math", "code", "url", "tag", "image", "placeholder", "link_open", "link_close")
 
@@ -238,6 +240,9 @@ def scan(text: str) -> list[Span]:
                 index += len(url)
                 continue
         index += 1
+        if not at_line_start:  # plain text: on to the next character that may start a span (linear, not per char)
+            found = _SPAN_START_RE.search(text, index)
+            index = min(found.start() if found else len(text), pending[-1][0] if pending else len(text))
     return spans
 
 
