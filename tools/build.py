@@ -47,8 +47,8 @@ if TYPE_CHECKING:
     from tools.pages import Generated, SiteSettings
 # Everything besides the generated pages that a language's output depends on.
 _TEMPLATE_INPUTS = (SITE / "overrides", SITE / "hooks.py", SITE / "labels.yml")
-_CODE_INPUTS = ("pages.py", "build.py", "sanitize.py", "griffe_translate.py", "document.py", "extract.py",
-                "catalog.py")
+_CODE_INPUTS = ("pages.py", "build.py", "build_cache.py", "sanitize.py", "griffe_translate.py", "document.py",
+                "extract.py", "catalog.py")
 _PACKAGES = ("mkdocs", "mkdocs-material", "mkdocstrings", "mkdocstrings-python", "griffe", "pymdown-extensions",
              "markdown", "pygments", "nh3", "jieba")
 
@@ -268,7 +268,8 @@ def build_site(out: Path, languages: Iterable[str] | None = None, jobs: int = 0,
             emit(f"[{lang}] up to date ({result.pages} pages)")
             continue
         specs.append({"lang": lang, "overrides": overrides, "digest": digest, "stamp": str(stamp),
-                      "staging": str(staging), "target": str(target), "epoch": epoch})
+                      "staging": str(staging), "target": str(target), "epoch": epoch,
+                      "cache": str(work_dir / ".cache")})
 
     failures: list[str] = []
     lock = threading.Lock()
@@ -417,6 +418,10 @@ def _worker(spec: dict[str, Any]) -> int:
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
+    if spec.get("cache"):
+        from tools import build_cache
+
+        build_cache.install(Path(spec["cache"]))
     try:
         config = load_config(config_file=str(CONFIG_FILE), **spec["overrides"])
         build(config)
