@@ -182,26 +182,96 @@ def _hash_tree(h: Any, path: Path, base: Path) -> None:
         h.update(hashlib.sha256(file.read_bytes()).digest())
 
 
-def inputs_digest(lang: str, pages_digest: str, overrides: Mapping[str, Any], source_root: Path,
-                  translations: Path) -> str:
-    """A hash of everything one language's output is made from: equal hashes, equal output."""
+def settings_digest(overrides: Mapping[str, Any]) -> str:
+    """A hash of what every page of a language is rendered with: its settings (but not its navigation, which
+    only the templates show), `mkdocs.yml`, the templates, our code and the versions of the packages."""
     h = hashlib.sha256()
-    h.update(pages_digest.encode())
-    h.update(json.dumps({k: v for k, v in overrides.items() if k not in ("docs_dir", "site_dir")},
+    h.update(json.dumps({k: v for k, v in overrides.items() if k not in ("docs_dir", "site_dir", "nav")},
                         sort_keys=True, default=str).encode())
     _hash_tree(h, CONFIG_FILE, ROOT)
     for path in _TEMPLATE_INPUTS:
         _hash_tree(h, path, ROOT)
     for name in _CODE_INPUTS:
         _hash_tree(h, ROOT / "tools" / name, ROOT)
-    _hash_tree(h, source_root, source_root)  # the API reference reads the sources itself
-    _hash_tree(h, translations / lang, translations)
     for package in _PACKAGES:
         try:
             h.update(f"{package}=={metadata.version(package)}".encode())
         except metadata.PackageNotFoundError:
             h.update(f"{package} missing".encode())
     return h.hexdigest()
+
+
+def inputs_digest(lang: str, pages_digest: str, overrides: Mapping[str, Any], source_root: Path,
+                  translations: Path) -> str:
+    """A hash of everything one language's output is made from: equal hashes, equal output."""
+    h = hashlib.sha256()
+    h.update(pages_digest.encode())
+    h.update(settings_digest(overrides).encode())
+    h.update(json.dumps(overrides.get("nav"), sort_keys=True, default=str).encode())
+    _hash_tree(h, source_root, source_root)  # the API reference reads the sources itself
+    _hash_tree(h, translations / lang, translations)
+    return h.hexdigest()
+
+
+def api_inputs(identifier: str, lang: str, source_root: Path, translations: Path) -> str:
+    """A hash of what the API reference of module `identifier` (`::: reference_impl.ppo.gae`) is made from
+    besides its page: the source files it documents (a package: everything in it) and those it imports from
+    the package (re-exported members show their docstrings), with their catalogs in `lang`."""
+    package = source_root.name
+    parts = identifier.split(".")
+    if parts[0] != package:
+        return "outside"
+    h = hashlib.sha256()
+    for path in sorted(_module_closure(parts[1:], source_root)):
+        relative = path.relative_to(source_root).as_posix()
+        h.update(relative.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+        for catalog in (translations / lang / f"{relative}.json", translations / lang / f"{relative}.state.json"):
+            if catalog.is_file():
+                h.update(catalog.name.encode() + hashlib.sha256(catalog.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def _module_file(parts: list[str], source_root: Path) -> Path | None:
+    base = source_root.joinpath(*parts)
+    for candidate in (base.with_suffix(".py") if parts else None, base / "__init__.py"):
+        if candidate is not None and candidate.is_file():
+            return candidate
+    return None
+
+
+def _module_closure(parts: list[str], source_root: Path) -> set[Path]:
+    import ast
+
+    found: set[Path] = set()
+    todo = [parts]
+    while todo:
+        current = todo.pop()
+        path = _module_file(current, source_root)
+        if path is None or path in found:
+            continue
+        found.add(path)
+        if path.name == "__init__.py":  # a package's page may show any of its modules
+            found.update(p for p in path.parent.rglob("*.py") if "__pycache__" not in p.parts)
+        package = current if path.name == "__init__.py" else current[:-1]
+        try:
+            tree = ast.parse(path.read_bytes())
+        except (SyntaxError, ValueError):
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom):
+                if node.level:
+                    base = package[: len(package) - node.level + 1] if node.level > 1 else package
+                    target = base + (node.module.split(".") if node.module else [])
+                elif node.module and node.module.split(".")[0] == source_root.name:
+                    target = node.module.split(".")[1:]
+                else:
+                    continue
+                todo.append(target)
+                todo.extend([*target, alias.name] for alias in node.names)  # `from . import module`
+            elif isinstance(node, ast.Import):
+                todo.extend(alias.name.split(".")[1:] for alias in node.names
+                            if alias.name.split(".")[0] == source_root.name)
+    return found
 
 
 # --- the build ------------------------------------------------------------------------------------------------
@@ -269,7 +339,8 @@ def build_site(out: Path, languages: Iterable[str] | None = None, jobs: int = 0,
             continue
         specs.append({"lang": lang, "overrides": overrides, "digest": digest, "stamp": str(stamp),
                       "staging": str(staging), "target": str(target), "epoch": epoch,
-                      "cache": str(work_dir / ".cache")})
+                      "cache": str(work_dir / ".cache"), "settings": settings_digest(overrides),
+                      "source_root": str(source_root), "translations": str(translations)})
 
     failures: list[str] = []
     lock = threading.Lock()
@@ -421,7 +492,9 @@ def _worker(spec: dict[str, Any]) -> int:
     if spec.get("cache"):
         from tools import build_cache
 
-        build_cache.install(Path(spec["cache"]))
+        source_root, translations = Path(spec["source_root"]), Path(spec["translations"])
+        build_cache.install(Path(spec["cache"]), spec["settings"],
+                            lambda identifier: api_inputs(identifier, spec["lang"], source_root, translations))
     try:
         config = load_config(config_file=str(CONFIG_FILE), **spec["overrides"])
         build(config)

@@ -8,6 +8,11 @@ same in every language, only the notes differ. The worker installs two caches be
 - `jinja/`: compiled templates (Jinja's own bytecode cache, which checks each template's source);
 - `highlight/`: the HTML of each highlighted code block, keyed by the code, the language, every option of the
   call and of the highlighter, and the Pygments version;
+- `pages/`: the HTML and table of contents of each page as Markdown made it, keyed by the page's Markdown, its
+  place, the site's files, the language's settings (configuration, templates, our code, package versions) and,
+  for a page with an API reference (`::: module`), that module's sources and catalogs. What rendering registers
+  elsewhere (mkdocstrings' anchors and inventory) is recorded and replayed; a page whose rendering logged a
+  warning is not kept, so the warning comes again;
 - `search/`: the search entries of each page (Material parses every page's HTML again), keyed by the page's
   content, table of contents, URL, title and metadata and the search settings. Parsing also skips the inside of
   the elements marked `data-search-exclude` (our code columns and link bars: most of a page's tags), which the
@@ -21,8 +26,10 @@ from __future__ import annotations
 import hashlib
 import inspect
 import json
+import logging
 import pickle
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +38,13 @@ from tools.files import write_atomic
 _INSTALLED: dict[str, Path] = {}
 
 
-def install(folder: Path) -> None:
-    """Make this process's Jinja environments and code highlighting use the caches under `folder`."""
+def install(folder: Path, settings: str = "", api_inputs: Callable[[str], str] | None = None) -> None:
+    """Make this process's Jinja environments, code highlighting, search indexing and (given the digest of the
+    language's `settings`) page rendering use the caches under `folder`.
+
+    `api_inputs(identifier)` is a digest of what the API reference of `::: identifier` is made from besides the
+    page itself (the module's sources and catalogs); pages with `:::` are rendered every time without it.
+    """
     folder = Path(folder)
     if _INSTALLED.get("folder") == folder:
         return
@@ -40,6 +52,8 @@ def install(folder: Path) -> None:
     _install_templates(folder / "jinja")
     _install_highlight(folder / "highlight")
     _install_search(folder / "search")
+    if settings:
+        _install_pages(folder / "pages", settings, api_inputs)
 
 
 def _install_templates(folder: Path) -> None:
@@ -157,3 +171,90 @@ def _install_search(folder: Path) -> None:
         write_atomic(path, pickle.dumps(self.entries[first:]), sync=False)
 
     search.SearchIndex.add_entry_from_context = add_entry_from_context
+
+
+_API_RE = re.compile(r"^::: *([\w.]+)", re.MULTILINE)
+_recording: list[list[tuple[str, tuple[Any, ...], dict[str, Any]]]] = []
+
+
+class _Warnings(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
+def _install_pages(folder: Path, settings: str, api_inputs: Callable[[str], str] | None) -> None:
+    from mkdocs.structure.pages import Page
+    from mkdocs_autorefs import AutorefsPlugin
+    from mkdocstrings import Inventory
+
+    def recorded(target: str, method: Callable[..., Any]) -> Callable[..., Any]:
+        def call(self: Any, *args: Any, **kwargs: Any) -> Any:
+            if _recording:
+                if target == "autorefs":  # the page is the current one on replay
+                    _recording[-1].append((target, args[1:] if args else (), {k: v for k, v in kwargs.items()
+                                                                             if k != "page"}))
+                else:
+                    _recording[-1].append((target, args, kwargs))
+            return method(self, *args, **kwargs)
+        return call
+
+    AutorefsPlugin.register_anchor = recorded("autorefs", AutorefsPlugin.register_anchor)
+    Inventory.register = recorded("inventory", Inventory.register)
+    original = Page.render
+    files_digest: dict[int, str] = {}
+
+    def render(self: Any, config: Any, files: Any) -> None:
+        identifiers = _API_RE.findall(self.markdown or "")
+        if identifiers and api_inputs is None:
+            return original(self, config, files)
+        if id(files) not in files_digest:
+            files_digest.clear()
+            files_digest[id(files)] = hashlib.sha256("\0".join(sorted(f.src_uri for f in files)).encode()).hexdigest()
+        key = hashlib.sha256(json.dumps([settings, files_digest[id(files)], self.file.src_uri, self.url,
+                                         self.markdown, [api_inputs(name) for name in identifiers] if api_inputs
+                                         else []]).encode()).hexdigest()
+        path = folder / key[:2] / f"{key}.pickle"
+        try:
+            saved = pickle.loads(path.read_bytes())
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+            saved = None
+        if saved is not None:
+            _restore(self, saved, config, files)
+            return None
+        warnings = _Warnings()
+        loggers = [logging.getLogger(), logging.getLogger("mkdocs"), logging.getLogger("annotated_ppo")]
+        for logger in loggers:
+            logger.addHandler(warnings)
+        _recording.append([])
+        try:
+            original(self, config, files)
+        finally:
+            calls = _recording.pop()
+            for logger in loggers:
+                logger.removeHandler(warnings)
+        if warnings.count == 0:
+            links = {file.src_uri: anchors for file, anchors in (self.links_to_anchors or {}).items()}
+            state = {"content": self.content, "toc": self.toc, "title": self._title_from_render,
+                     "present_anchor_ids": self.present_anchor_ids, "links_to_anchors": links, "calls": calls}
+            write_atomic(path, pickle.dumps(state), sync=False)
+        return None
+
+    Page.render = render
+
+
+def _restore(page: Any, saved: dict[str, Any], config: Any, files: Any) -> None:
+    page.content = saved["content"]
+    page.toc = saved["toc"]
+    page._title_from_render = saved["title"]
+    page.present_anchor_ids = saved["present_anchor_ids"]
+    page.links_to_anchors = {files.get_file_from_path(uri): anchors
+                             for uri, anchors in saved["links_to_anchors"].items()}
+    for target, args, kwargs in saved["calls"]:
+        if target == "autorefs":
+            config.plugins["autorefs"].register_anchor(page, *args, **kwargs)
+        else:
+            config.plugins["mkdocstrings"].handlers.inventory.register(*args, **kwargs)
