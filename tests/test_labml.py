@@ -97,7 +97,8 @@ def test_languages_that_are_not_configured_are_skipped_with_one_line_each(transl
 
 
 def test_exact_matches_can_be_taken_as_machine_translations_shown_as_not_reviewed(translations: Path) -> None:
-    from tools.pages import Translator, load_labels
+    from tools.localize import Localizer
+    from tools.site_config import load_labels
 
     title = "Proximal Policy Optimization - PPO"
     labml.import_directory(FIXTURES / "labml", None, translations)  # suggestions first, as a maintainer might
@@ -111,7 +112,7 @@ def test_exact_matches_can_be_taken_as_machine_translations_shown_as_not_reviewe
     assert catalog.state(policy) == "fuzzy" and catalog.entries[policy] == ""
     labels = load_labels()["zh"]
     machine, untranslated = labels["machine"], labels["untranslated"]
-    page = Translator("zh", catalog.usable(), "zh catalog", labels).note(f"# {title}\n\n{policy}")
+    page = Localizer("zh", catalog.usable(), "zh catalog", labels).note(f"# {title}\n\n{policy}")
     assert page.startswith(f'<div class="ap-machine" data-label="{machine}" markdown>\n\n# 近端策略优化-PPO')
     assert f'<div class="ap-untranslated" lang="en" data-label="{untranslated}" markdown>\n\n{policy}' in page
 
