@@ -1,12 +1,13 @@
 """How the site build scales with the size of the literate package.
 
-Generates a synthetic literate package of N modules (default 50, 100 and 250; about 30 messages each, with maths,
-code, links to sibling modules and API docstrings), translates every message (a marked copy of the English, so
-that every language renders full pages), and times, in one run and on the same machine:
+Generates a project (a `mkdocs.yml` with only the generator's block, and a synthetic literate package of N
+modules: default 50, 100 and 250, about 30 messages each, with maths, code, links to sibling modules and API
+docstrings), runs the generator in its folder as a maintainer would, translates every message (a marked copy of
+the English, so that every language renders whole pages), and times, in one run and on the same machine:
 
-- `extract`: reading the sources and writing the catalogs (`python -m tools extract`);
+- `extract`: reading the sources and writing the catalogs (what `python -m tools extract` does);
 - `generate`: writing the pages of the three languages (`tools.pages`);
-- `full`: the full three-language build from a clean output folder (`python -m tools build`, generation included);
+- `full`: the full three-language build, `python -m tools build`, from nothing (generation included, no caches);
 - `no-op`: the same build again, nothing changed;
 - `one string`: the build after one Chinese translation changed;
 - `plain`: a plain single-language `mkdocs build` of the same generated English pages: the Material theme, search and
@@ -30,25 +31,28 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import textwrap
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from tools import catalog as catalogs  # noqa: E402
-from tools.build import build_site, language_overrides  # noqa: E402
-from tools.extract import extract_document, source_files  # noqa: E402
-from tools.pages import generate_language, load_site  # noqa: E402
-
-PACKAGE = "reference_impl"  # the source folder's name the site's links and API pages expect
-TARGETS = catalogs.TARGET_LANGUAGES
-LANGUAGES = ("en", *TARGETS)
+PACKAGE = "synthetic"
 TOPICS = ("advantage", "value", "policy", "entropy", "clipping", "rollout", "return", "gradient", "batch", "reward")
+
+
+def project_config() -> str:
+    """This repository's `mkdocs.yml` with the block pointed at the synthetic package (no reading order, the
+    default notebook): the same theme, extensions and plugins as the repository's own site."""
+    lines, skipping = [], False
+    for line in (ROOT / "mkdocs.yml").read_text(encoding="utf-8").splitlines():
+        stripped = line.strip()
+        if skipping and (stripped.startswith("- ") or not stripped):
+            continue
+        skipping = stripped == "reading_order:"
+        if skipping or stripped.startswith("notebook:"):
+            continue
+        lines.append(line.replace("sources: [reference_impl]", f"sources: [{PACKAGE}]"))
+    return "\n".join(lines) + "\n"
 
 
 # --- the synthetic package ------------------------------------------------------------------------------------
@@ -141,130 +145,156 @@ def mean_{topic}_{number}(values: list[float]) -> float:
 '''
 
 
-def write_package(folder: Path, modules: int) -> Path:
-    """The package `folder/reference_impl/` of `modules` modules and a readme; returns its folder."""
+def write_project(folder: Path, modules: int) -> Path:
+    """A project in `folder`: `mkdocs.yml` (just the generator's block) and the package of `modules` modules."""
     source = folder / PACKAGE
-    shutil.rmtree(source, ignore_errors=True)
+    shutil.rmtree(folder, ignore_errors=True)
     source.mkdir(parents=True)
+    (folder / "mkdocs.yml").write_text(project_config(), encoding="utf-8")
+    # The site's own files (home pages, labels, templates, hooks, assets), not its generated pages.
+    shutil.copytree(ROOT / "site", folder / "site", ignore=shutil.ignore_patterns("generated"))
     (source / "__init__.py").write_text('"""\n# Synthetic package\n\nA package made up to measure the site build.\n"""\n')
     (source / "readme.md").write_text("# Synthetic package\n\nIt starts with [module 0](module_000.py).\n")
     for number in range(modules):
         (source / f"module_{number:03d}.py").write_text(module_source(number, modules))
-    return source
+    return folder
 
 
-def translate_all(translations: Path) -> int:
-    """Give every message a (marked) translation in every target language, reviewed; returns the messages."""
-    count = 0
-    for source, template in catalogs.english_templates(translations):
-        count += len(template)
-        for lang in TARGETS:
-            catalog = catalogs.Catalog.load(lang, source, translations)
-            catalog.entries = {key: f"{key} ({lang})" if not key.startswith(("$$", "|")) else key for key in template}
-            catalog.save()
-    return count
+# --- the phases: each runs in the project's folder, as a maintainer runs the generator -------------------------
 
-
-# --- the phases -----------------------------------------------------------------------------------------------
-
-
-@dataclass
-class Workspace:
-    folder: Path
-    source: Path
-    translations: Path
-    generated: Path
-    out: Path
-
-
-def cpu_seconds() -> float:
-    """CPU time of this process and its finished children (the build's workers)."""
+# Each snippet does one phase's work in a fresh interpreter and prints its wall-clock and CPU seconds (imports left
+# out), so the figures are the phase's own.
+_TIMER = """
+import json, resource, sys, time
+def cpu():
     own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+def report(started, used):
+    print("TIMES", json.dumps([time.perf_counter() - started, cpu() - used]))
+"""
+EXTRACT = """
+import argparse
+from tools import extract_cmd
+started, used = time.perf_counter(), cpu()
+extract_cmd.run(argparse.Namespace(prune=False))
+report(started, used)
+"""
+# Every message gets a marked copy of its English as a reviewed translation (tables and display maths stay as they
+# are), so that every language renders whole pages.
+TRANSLATE = """
+from tools import catalog as catalogs
+from tools.paths import TRANSLATIONS
+started, used = time.perf_counter(), cpu()
+for source, template in catalogs.english_templates(TRANSLATIONS):
+    for lang in catalogs.TARGET_LANGUAGES:
+        catalog = catalogs.Catalog.load(lang, source, TRANSLATIONS)
+        catalog.entries = {key: key if key.startswith(("$$", "|")) else f"{key} ({lang})" for key in template}
+        catalog.save()
+report(started, used)
+"""
+GENERATE = """
+from tools.pages import generate_language, load_documents
+from tools.paths import GENERATED, SOURCE_ROOT, TRANSLATIONS
+from tools.site_config import load_site
+started, used = time.perf_counter(), cpu()
+config, settings, labels = load_site()
+documents = load_documents(SOURCE_ROOT)
+for lang in settings.languages:
+    generate_language(lang, documents, GENERATED / lang, settings, labels, TRANSLATIONS)
+report(started, used)
+"""
+# The plain build: the generated English pages, the site's Markdown extensions, Material with its search, stock
+# mkdocstrings; no overrides, no hooks, no docstring translation (its links to sibling modules stay unresolved,
+# hence not strict). It reports the time of its preparation, which `plain` takes from the whole run's: what is
+# left is what `mkdocs build` costs, interpreter start and imports included, as for `python -m tools build`.
+PLAIN = """
+import logging, os
+from pathlib import Path
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from tools.build import language_overrides
+from tools.pages import generate_language, load_documents
+from tools.paths import CONFIG_FILE, ROOT, SOURCE_ROOT, TRANSLATIONS
+from tools.site_config import load_site
+logging.basicConfig(level=logging.ERROR, format="plain build: %(levelname)s %(message)s")
+started, used = time.perf_counter(), cpu()
+config, settings, labels = load_site()
+docs, out = ROOT / "plain-docs", ROOT / "plain-site"
+generated = generate_language("en", load_documents(SOURCE_ROOT), docs, settings, labels, TRANSLATIONS)
+overrides = language_overrides(config, settings, "en", docs_dir=docs, site_dir=out, nav=generated.nav,
+                               labels=labels["en"], translations=TRANSLATIONS, source_root=SOURCE_ROOT)
+overrides["theme"].pop("custom_dir", None)
+overrides["hooks"] = []
+overrides["strict"] = False
+for entry in overrides["plugins"]:
+    if isinstance(entry, dict) and "mkdocstrings" in entry:
+        entry["mkdocstrings"]["handlers"]["python"]["options"].pop("extensions", None)
+mkdocs_config = load_config(config_file=str(CONFIG_FILE), **overrides)
+report(started, used)
+build(mkdocs_config)
+"""
+# A translator rewords one comment note of the first module, in the last language.
+CHANGE = """
+from tools import catalog as catalogs
+from tools.paths import TRANSLATIONS
+started, used = time.perf_counter(), cpu()
+catalog = catalogs.Catalog.load(catalogs.TARGET_LANGUAGES[-1], "module_000.py", TRANSLATIONS)
+key = next(key for key in catalog.entries if key.startswith("Keep the discount"))
+catalog.entries[key] += " (changed)"
+catalog.save()
+report(started, used)
+"""
 
 
-def timed(action: Callable[[], Any]) -> tuple[float, float]:
-    """(wall-clock seconds, CPU seconds) of `action`."""
-    started, cpu = time.perf_counter(), cpu_seconds()
-    action()
-    return time.perf_counter() - started, cpu_seconds() - cpu
+def _environment() -> dict[str, str]:
+    paths = [str(ROOT), os.environ.get("PYTHONPATH", "")]
+    return dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=os.pathsep.join(filter(None, paths)))
 
 
-def extract(space: Workspace) -> None:
-    documents = [extract_document(path, space.source) for path in source_files(space.source)]
-    catalogs.update_all(documents, root=space.translations)
+def _children_cpu() -> float:
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return children.ru_utime + children.ru_stime
 
 
-def generate(space: Workspace) -> None:
-    from tools.pages import load_documents
-
-    _, settings, labels = load_site()
-    documents = load_documents(space.source)
-    for lang in LANGUAGES:
-        generate_language(lang, documents, space.generated / lang, settings, labels, space.translations)
-
-
-def build(space: Workspace, jobs: int) -> None:
-    build_site(space.out, jobs=jobs, work_dir=space.generated, source_root=space.source,
-               translations=space.translations, emit=lambda line: None)
+def snippet(project: Path, code: str, *, rest: bool = False) -> tuple[float, float]:
+    """Run one phase's snippet in `project`; (wall, CPU) seconds of the work it times, or with `rest` of
+    everything else the run did."""
+    started, used = time.perf_counter(), _children_cpu()
+    result = subprocess.run([sys.executable, "-c", _TIMER + code], cwd=project, env=_environment(), check=True,
+                            capture_output=True, text=True)
+    total = time.perf_counter() - started, _children_cpu() - used
+    line = next(line for line in result.stdout.splitlines() if line.startswith("TIMES "))
+    wall, cpu = json.loads(line[len("TIMES "):])
+    return (total[0] - wall, total[1] - cpu) if rest else (wall, cpu)
 
 
-def plain_build(space: Workspace) -> tuple[float, float]:
-    """A plain `mkdocs build` of the generated English pages: Material, search and stock mkdocstrings only."""
-    from tools.pages import load_documents
-
-    config, settings, labels = load_site()
-    documents = load_documents(space.source)
-    docs = space.folder / "plain-docs"
-    generated = generate_language("en", documents, docs, settings, labels, space.translations)
-    overrides = language_overrides(config, settings, "en", docs_dir=docs, site_dir=space.folder / "plain-site",
-                                   nav=generated.nav, labels=labels["en"], translations=space.translations,
-                                   source_root=space.source)
-    overrides["theme"].pop("custom_dir", None)
-    for entry in overrides["plugins"]:
-        if isinstance(entry, dict) and "mkdocstrings" in entry:
-            entry["mkdocstrings"]["handlers"]["python"]["options"].pop("extensions", None)
-    overrides["hooks"] = []
-    overrides["strict"] = False  # stock mkdocstrings leaves the docstrings' links to sibling modules unresolved
-    script = textwrap.dedent("""
-        import json, logging, sys
-        from mkdocs.commands.build import build
-        logging.basicConfig(level=logging.ERROR, format="plain build: %(levelname)s %(message)s")
-        from mkdocs.config import load_config
-        build(load_config(config_file=sys.argv[1], **json.loads(sys.argv[2])))
-    """)
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(ROOT))
-    return timed(lambda: subprocess.run([sys.executable, "-c", script, str(ROOT / "mkdocs.yml"),
-                                         json.dumps(overrides)], cwd=ROOT, env=env, check=True,
-                                        stdout=subprocess.DEVNULL))
-
-
-def change_one_string(space: Workspace) -> None:
-    """A translator rewords one comment note of the first module, in the last language."""
-    catalog = catalogs.Catalog.load(TARGETS[-1], f"module_{0:03d}.py", space.translations)
-    key = next(key for key in catalog.entries if key.startswith("Keep the discount"))
-    catalog.entries[key] += " (changed)"
-    catalog.save()
+def command(project: Path, *args: str) -> tuple[float, float]:
+    """Run `python -m tools ARGS` in `project` as a maintainer would; (wall, CPU) seconds, workers included."""
+    started, used = time.perf_counter(), _children_cpu()
+    subprocess.run([sys.executable, "-m", "tools", *args], cwd=project, env=_environment(), check=True,
+                   stdout=subprocess.DEVNULL)
+    return time.perf_counter() - started, _children_cpu() - used
 
 
 PHASES = ("extract", "generate", "full", "noop", "one", "plain")
 
 
 def measure(modules: int, folder: Path, jobs: int) -> dict[str, Any]:
-    """Every phase's (wall, CPU) seconds for a package of `modules` modules built in `folder`."""
-    space = Workspace(folder, write_package(folder, modules), folder / "translations", folder / "generated",
-                      folder / "site")
+    """Every phase's (wall, CPU) seconds for a project of `modules` modules in `folder`."""
+    project = write_project(folder, modules)
     figures: dict[str, Any] = {"modules": modules}
-    figures["extract"] = timed(lambda: extract(space))
-    figures["messages"] = translate_all(space.translations)
-    figures["generate"] = timed(lambda: generate(space))
-    shutil.rmtree(space.out, ignore_errors=True)
-    shutil.rmtree(space.generated, ignore_errors=True)  # a clean build: no stamps, no caches
-    figures["full"] = timed(lambda: build(space, jobs))
-    figures["noop"] = timed(lambda: build(space, jobs))
-    change_one_string(space)
-    figures["one"] = timed(lambda: build(space, jobs))
-    figures["plain"] = plain_build(space)
+    figures["extract"] = snippet(project, EXTRACT)
+    snippet(project, TRANSLATE)
+    figures["messages"] = sum(len(json.loads(path.read_text(encoding="utf-8")))
+                              for path in (project / "translations" / "en").rglob("*.json"))
+    figures["generate"] = snippet(project, GENERATE)
+    shutil.rmtree(project / "site" / "generated", ignore_errors=True)  # a clean build: no stamps, no caches
+    build = ("build", "--out", "site-out", "--jobs", str(jobs))
+    figures["full"] = command(project, *build)
+    figures["noop"] = command(project, *build)
+    snippet(project, CHANGE)
+    figures["one"] = command(project, *build)
+    figures["plain"] = snippet(project, PLAIN, rest=True)
     return figures
 
 

@@ -38,9 +38,9 @@ def test_benchmark_builds_every_phase_and_prints_the_ratios(tmp_path: Path, caps
     template = json.loads((folder / "translations" / "en" / "module_000.py.json").read_text(encoding="utf-8"))
     assert 25 <= len(template) <= 40
     for lang in ("en", "ja", "zh"):
-        page = (folder / "site" / lang / "module_001" / "index.html").read_text(encoding="utf-8")
+        page = (folder / "site-out" / lang / "module_001" / "index.html").read_text(encoding="utf-8")
         assert "module_000" in page and "katex" in page
-        assert (folder / "site" / lang / "api" / "module_001" / "index.html").is_file()
-    # The one-string change reached the Chinese page; the plain build has the English pages without our hook.
-    assert "(changed)" in (folder / "site" / "zh" / "module_000" / "index.html").read_text(encoding="utf-8")
+        assert (folder / "site-out" / lang / "api" / "module_001" / "index.html").is_file()
+    # The one-string change reached the Chinese page; the plain build has the English pages.
+    assert "(changed)" in (folder / "site-out" / "zh" / "module_000" / "index.html").read_text(encoding="utf-8")
     assert (folder / "plain-site" / "module_000" / "index.html").is_file()
