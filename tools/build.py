@@ -390,6 +390,10 @@ def build_site(out: Path, languages: Iterable[str] | None = None, jobs: int = 0,
     workers = max(1, min(jobs or (os.cpu_count() or 1), len(specs) or 1))
     with ThreadPoolExecutor(max_workers=workers) as pool:
         list(pool.map(build_one, specs))
+    if specs:
+        from tools.build_cache import prune
+
+        prune(work_dir / ".cache")
     if failures:
         raise UserError(f"the build failed for {', '.join(sorted(failures))} (see the messages above)")
 

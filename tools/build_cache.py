@@ -18,17 +18,20 @@ same in every language, only the notes differ. The worker installs two caches be
   the elements marked `data-search-exclude` (our code columns and link bars: most of a page's tags), which the
   index leaves out anyway.
 
-Clearing the folder only costs time.
+Clearing the folder only costs time; entries no build has used for a month are deleted after each build.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import inspect
 import json
 import logging
+import os
 import pickle
 import re
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -36,6 +39,7 @@ from typing import Any
 from tools.files import write_atomic
 
 _INSTALLED: dict[str, Path] = {}
+KEEP_DAYS = 30  # an entry no build used for this long is deleted (`prune`, after each build)
 
 
 def install(folder: Path, settings: str = "", api_inputs: Callable[[str], str] | None = None) -> None:
@@ -56,11 +60,37 @@ def install(folder: Path, settings: str = "", api_inputs: Callable[[str], str] |
         _install_pages(folder / "pages", settings, api_inputs)
 
 
+def prune(folder: Path, days: float = KEEP_DAYS) -> int:
+    """Delete the entries under `folder` that no build has used for `days`; returns how many."""
+    limit = time.time() - days * 86400
+    removed = 0
+    for path in Path(folder).rglob("*"):
+        try:
+            if path.is_file() and path.stat().st_mtime < limit:
+                path.unlink()
+                removed += 1
+        except OSError:
+            continue  # another build's, gone already
+    return removed
+
+
+def _used(path: Path) -> Path:
+    """`path`, marked as used now (its modification time: what `prune` goes by)."""
+    os.utime(path)
+    return path
+
+
 def _install_templates(folder: Path) -> None:
     import jinja2
 
+    class Cache(jinja2.FileSystemBytecodeCache):
+        def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            with contextlib.suppress(OSError):
+                _used(Path(self._get_cache_filename(bucket)))
+            super().load_bytecode(bucket)
+
     folder.mkdir(parents=True, exist_ok=True)
-    cache = jinja2.FileSystemBytecodeCache(str(folder))
+    cache = Cache(str(folder))
     original = jinja2.Environment.__init__
 
     def init(self: jinja2.Environment, *args: Any, **kwargs: Any) -> None:
@@ -92,7 +122,7 @@ def _install_highlight(folder: Path) -> None:
                                         default=repr).encode()).hexdigest()
         path = folder / key[:2] / f"{key}.html"
         try:
-            return path.read_text(encoding="utf-8")
+            return _used(path).read_text(encoding="utf-8")
         except OSError:
             pass
         result = original(self, *args, **kwargs)
@@ -157,7 +187,7 @@ def _install_search(folder: Path) -> None:
         key = _page_key(page, [material_version, bool(search.jieba), self.config])
         path = folder / key[:2] / f"{key}.pickle"
         try:
-            self.entries.extend(pickle.loads(path.read_bytes()))
+            self.entries.extend(pickle.loads(_used(path).read_bytes()))
             return
         except (OSError, pickle.UnpicklingError, EOFError):
             pass
@@ -219,7 +249,7 @@ def _install_pages(folder: Path, settings: str, api_inputs: Callable[[str], str]
                                          else []]).encode()).hexdigest()
         path = folder / key[:2] / f"{key}.pickle"
         try:
-            saved = pickle.loads(path.read_bytes())
+            saved = pickle.loads(_used(path).read_bytes())
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
             saved = None
         if saved is not None:
