@@ -1,5 +1,6 @@
-"""The build's caches: a rebuild that reuses them gives the bytes a build from nothing gives, and what an API page
-is made from (its module's source and catalog, the modules it imports) is part of its key."""
+"""The build's caches: a rebuild that reuses them renders only the pages of what changed and gives the bytes a
+build from nothing gives; what an API page is made from (its module's source and catalog, the modules it imports)
+is part of its key."""
 
 from __future__ import annotations
 
@@ -95,16 +96,22 @@ def test_a_rebuild_from_the_caches_gives_the_bytes_of_a_build_from_nothing(tmp_p
     source, translations = _project(tmp_path)
     work = tmp_path / "generated"
 
-    def build(out: Path) -> None:
+    def build(out: Path) -> dict[str, str]:
+        lines: list[str] = []
         build_site(out, ["en", "zh"], jobs=2, work_dir=work, source_root=source, translations=translations,
-                   emit=lambda line: None)
+                   emit=lines.append)
+        return {line[1:3]: line[5:] for line in lines if " pages: " in line or line[5:].startswith("pages: ")}
 
     build(tmp_path / "first")
     catalog = translations / "zh" / "core.py.json"
     catalog.write_text(json.dumps(dict(ZH, **{"One step $x_{t+1} = 2 x_t$.": "新的一步 $x_{t+1} = 2 x_t$。"}),
                                   ensure_ascii=False), encoding="utf-8")
     (source / "use.py").write_text((source / "use.py").read_text().replace("Two steps.", "Two steps, then stop."))
-    build(tmp_path / "first")  # the caches of the first build, where they still apply
+    rendered = build(tmp_path / "first")  # the caches of the first build, where they still apply
+    # Only the pages of what changed are rendered again: in English use.py's two pages (its docstring), in Chinese
+    # those and core.py's two (a translation); the other pages of each language are the last build's.
+    assert rendered == {"en": "pages: 2 rendered, 5 unchanged since the last build",
+                        "zh": "pages: 4 rendered, 3 unchanged since the last build"}
     assert "新的一步" in (tmp_path / "first" / "zh" / "api" / "core" / "index.html").read_text(encoding="utf-8")
     assert "Two steps, then stop." in (tmp_path / "first" / "en" / "api" / "use" / "index.html").read_text()
     shutil.rmtree(work)

@@ -361,7 +361,7 @@ def build_site(out: Path, languages: Iterable[str] | None = None, jobs: int = 0,
                       "staging": str(staging), "target": str(target), "epoch": epoch,
                       "cache": str(work_dir / ".cache"), "settings": settings_digest(overrides),
                       "source_root": str(source_root), "translations": str(translations),
-                      "package": settings.package})
+                      "package": settings.package, "pages": str(stamp.with_suffix(".pages.json"))})
 
     failures: list[str] = []
     lock = threading.Lock()
@@ -376,12 +376,18 @@ def build_site(out: Path, languages: Iterable[str] | None = None, jobs: int = 0,
         staging, target = Path(spec["staging"]), Path(spec["target"])
         shutil.rmtree(staging, ignore_errors=True)
         code, seconds, _ = _run_worker(spec, emit_locked)
+        pages, new_pages = Path(spec["pages"]), Path(spec["pages"]).with_suffix(".new")
         if code != 0:
             shutil.rmtree(staging, ignore_errors=True)
+            new_pages.unlink(missing_ok=True)
             failures.append(lang)
             emit_locked(f"[{lang}] FAILED after {seconds:.1f}s (mkdocs build --strict exited {code})")
             return
+        # The list of what made each page describes the output in place: none while the two are swapped.
+        pages.unlink(missing_ok=True)
         replace_folder(staging, target)  # served folders are whole builds, even if we are killed here
+        if new_pages.exists():
+            os.replace(new_pages, pages)
         write_atomic(Path(spec["stamp"]), json.dumps({"digest": spec["digest"], "out": str(target)}) + "\n")
         results[lang].built = True
         results[lang].seconds = seconds
@@ -516,13 +522,17 @@ def _worker(spec: dict[str, Any]) -> int:
     if spec.get("cache"):
         from tools import build_cache
 
-        source_root, translations = Path(spec["source_root"]), Path(spec["translations"])
+        source_root, translations, pages = Path(spec["source_root"]), Path(spec["translations"]), Path(spec["pages"])
         build_cache.install(Path(spec["cache"]), spec["settings"],
                             lambda identifier: api_inputs(identifier, spec["package"], spec["lang"], source_root,
-                                                          translations))
+                                                          translations),
+                            (Path(spec["target"]), pages, pages.with_suffix(".new")))
     try:
         config = load_config(config_file=str(CONFIG_FILE), **spec["overrides"])
         build(config)
+        if spec.get("cache"):
+            rendered, unchanged = build_cache.save_outputs()
+            print(f"pages: {rendered} rendered, {unchanged} unchanged since the last build")
     except (MkDocsException, UserError) as error:  # configuration, plugin and build errors; ours from griffe
         print(f"ERROR: {error}")
         return 1

@@ -13,6 +13,9 @@ same in every language, only the notes differ. The worker installs two caches be
   for a page with an API reference (`::: module`), that module's sources and catalogs. What rendering registers
   elsewhere (mkdocstrings' anchors and inventory) is recorded and replayed; a page whose rendering logged a
   warning is not kept, so the warning comes again;
+- the pages of the last build of the same output folder: a page whose content, table of contents, metadata and
+  navigation are those it had then (and the settings too) is copied from there instead of being rendered with the
+  theme's templates again (each page shows the whole navigation: rendering every page is quadratic in pages);
 - `search/`: the search entries of each page (Material parses every page's HTML again), keyed by the page's
   content, table of contents, URL, title and metadata and the search settings. Parsing also skips the inside of
   the elements marked `data-search-exclude` (our code columns and link bars: most of a page's tags), which the
@@ -31,6 +34,7 @@ import logging
 import os
 import pickle
 import re
+import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -39,15 +43,20 @@ from typing import Any
 from tools.files import write_atomic
 
 _INSTALLED: dict[str, Path] = {}
+_MADE: dict[str, str] = {}  # this build's pages: output path → the digest of what made it
+_REUSED: set[str] = set()  # the pages copied from the last build
 KEEP_DAYS = 30  # an entry no build used for this long is deleted (`prune`, after each build)
 
 
-def install(folder: Path, settings: str = "", api_inputs: Callable[[str], str] | None = None) -> None:
+def install(folder: Path, settings: str = "", api_inputs: Callable[[str], str] | None = None,
+            outputs: tuple[Path, Path, Path] | None = None) -> None:
     """Make this process's Jinja environments, code highlighting, search indexing and (given the digest of the
     language's `settings`) page rendering use the caches under `folder`.
 
     `api_inputs(identifier)` is a digest of what the API reference of `::: identifier` is made from besides the
     page itself (the module's sources and catalogs); pages with `:::` are rendered every time without it.
+    `outputs` is (the last build's output folder, the file that lists what made each of its pages, the file this
+    build lists them in): a page whose template inputs are those of the last build is copied from it.
     """
     folder = Path(folder)
     if _INSTALLED.get("folder") == folder:
@@ -58,6 +67,8 @@ def install(folder: Path, settings: str = "", api_inputs: Callable[[str], str] |
     _install_search(folder / "search")
     if settings:
         _install_pages(folder / "pages", settings, api_inputs)
+    if settings and outputs:
+        _install_outputs(settings, *outputs)
 
 
 def prune(folder: Path, days: float = KEEP_DAYS) -> int:
@@ -169,11 +180,12 @@ def _matching_end(html: str, tag: str, start: int) -> int:
     return -1
 
 
-def _page_key(page: Any, settings: Any) -> str:
-    def toc(items: Any) -> list[Any]:
-        return [[item.id, item.title, item.url, item.level, toc(item.children)] for item in items]
+def _toc(items: Any) -> list[Any]:
+    return [[item.id, item.title, item.url, item.level, _toc(item.children)] for item in items]
 
-    return hashlib.sha256(json.dumps([page.content, toc(page.toc.items), page.url, page.title, page.meta, settings],
+
+def _page_key(page: Any, settings: Any) -> str:
+    return hashlib.sha256(json.dumps([page.content, _toc(page.toc.items), page.url, page.title, page.meta, settings],
                                      sort_keys=True, default=repr).encode()).hexdigest()
 
 
@@ -288,3 +300,66 @@ def _restore(page: Any, saved: dict[str, Any], config: Any, files: Any) -> None:
             config.plugins["autorefs"].register_anchor(page, *args, **kwargs)
         else:
             config.plugins["mkdocstrings"].handlers.inventory.register(*args, **kwargs)
+
+
+def _nav_digest(nav: Any) -> str:
+    def items(entries: Any) -> list[Any]:
+        return [[type(item).__name__, item.title, getattr(item, "url", None),
+                 getattr(getattr(item, "file", None), "src_uri", None), items(getattr(item, "children", None) or [])]
+                for item in entries]
+
+    return hashlib.sha256(json.dumps(items(nav.items), default=repr).encode()).hexdigest()
+
+
+def _install_outputs(settings: str, previous: Path, previous_list: Path, new_list: Path) -> None:
+    from mkdocs.commands import build
+    from mkdocs.structure.pages import Page
+
+    try:
+        last = json.loads(previous_list.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        last = {}
+    made = _MADE
+    original = build._build_page
+    navs: dict[int, str] = {}
+
+    def build_page(page: Page, config: Any, doc_files: Any, nav: Any, env: Any, dirty: bool = False,
+                   excluded: bool = False) -> None:
+        if dirty or excluded:
+            return original(page, config, doc_files, nav, env, dirty, excluded)
+        if id(nav) not in navs:
+            navs.clear()
+            navs[id(nav)] = _nav_digest(nav)
+        key = hashlib.sha256(json.dumps([settings, navs[id(nav)], page.file.src_uri, page.url, page.title,
+                                         page.meta, page.content, _toc(page.toc.items),
+                                         page.meta.get("template", "main.html")],
+                                        sort_keys=True, default=repr).encode()).hexdigest()
+        old = previous / page.file.dest_uri
+        if last.get(page.file.dest_uri) == key and old.is_file():
+            # The plugins still see the page (the search index is made here); the theme's output is the old one.
+            config._current_page, page.active = page, True
+            try:
+                context = build.get_context(nav, doc_files, config, page)
+                config.plugins.on_page_context(context, page=page, config=config, nav=nav)
+            finally:
+                config._current_page, page.active = None, False
+            Path(page.file.abs_dest_path).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(old, page.file.abs_dest_path)
+            _REUSED.add(page.file.dest_uri)
+        else:
+            original(page, config, doc_files, nav, env, dirty, excluded)
+        made[page.file.dest_uri] = key
+
+    build._build_page = build_page
+    _INSTALLED["outputs"] = new_list
+
+
+def save_outputs() -> tuple[int, int]:
+    """After a successful build: list what made each page, for the next build of the same output folder.
+
+    Returns (pages rendered, pages copied unchanged from the last build).
+    """
+    if "outputs" not in _INSTALLED:
+        return 0, 0
+    write_atomic(_INSTALLED["outputs"], json.dumps(_MADE, sort_keys=True, indent=0) + "\n", sync=False)
+    return len(_MADE) - len(_REUSED), len(_REUSED)
