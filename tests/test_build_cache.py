@@ -114,6 +114,10 @@ def test_a_rebuild_from_the_caches_gives_the_bytes_of_a_build_from_nothing(tmp_p
                         "zh": "pages: 4 rendered, 3 unchanged since the last build"}
     assert "新的一步" in (tmp_path / "first" / "zh" / "api" / "core" / "index.html").read_text(encoding="utf-8")
     assert "Two steps, then stop." in (tmp_path / "first" / "en" / "api" / "use" / "index.html").read_text()
+    # Pages generated from unchanged inputs are not generated again, unless one of them is gone.
+    (work / "en" / "index.md").unlink()
+    assert build(tmp_path / "first") == {}  # nothing to build: every language up to date
+    assert (work / "en" / "index.md").is_file()
     shutil.rmtree(work)
     build(tmp_path / "fresh")  # nothing cached
     assert _output(tmp_path / "first") == _output(tmp_path / "fresh")

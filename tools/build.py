@@ -41,7 +41,7 @@ from urllib.parse import urlsplit
 
 from tools.errors import UserError
 from tools.files import output_folder, replace_folder, write_atomic
-from tools.paths import CONFIG_FILE, GENERATED, LABELS_FILE, ROOT, SOURCE_ROOT, TRANSLATIONS
+from tools.paths import CONFIG_FILE, GENERATED, HOME_DIR, LABELS_FILE, ROOT, SOURCE_ROOT, TRANSLATIONS
 from tools.site_config import CONFIG_ENV, DEFAULT_SOURCE, SEGMENTERS, TOOL_ROOT, TOOL_SITE, language_handlers
 
 if TYPE_CHECKING:
@@ -314,6 +314,65 @@ def _run_worker(spec: dict[str, Any], emit: Callable[[str], None]) -> tuple[int,
     return process.wait(), time.perf_counter() - start, lines
 
 
+@dataclass
+class GeneratedPages:
+    """What `build_site` needs of a language's generated pages (made now, or by an earlier run)."""
+
+    digest: str
+    nav: list[Any]
+    pages: int
+    missing: int
+    warnings: list[str]
+
+
+def generation_digest(lang: str, source_root: Path, translations: Path) -> str:
+    """A hash of everything a language's generated pages are made from: the sources, the language's catalogs,
+    the configuration, labels, home pages and assets, the generator's code and the versions of its libraries."""
+    from tools.pages import ASSETS_DIR, KATEX_DIST
+
+    h = hashlib.sha256(lang.encode())
+    for path, base in ((source_root, source_root), (translations / lang, translations), (CONFIG_FILE, ROOT),
+                       (LABELS_FILE, LABELS_FILE.parent), (HOME_DIR, HOME_DIR), (ASSETS_DIR, ASSETS_DIR),
+                       (KATEX_DIST, KATEX_DIST), (TOOL_ROOT / "tools", TOOL_ROOT)):
+        h.update(str(path).encode() + b"\0")
+        _hash_tree(h, path, base)
+    for package in ("markdown", "pymdown-extensions", "nh3", "pyyaml", "babel"):
+        try:
+            h.update(f"{package}=={metadata.version(package)}".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{package} missing".encode())
+    return h.hexdigest()
+
+
+def _generated_language(lang: str, config: Mapping[str, Any], settings: SiteSettings,
+                        labels: Mapping[str, Mapping[str, str]], documents: Callable[[], list[Document]], *,
+                        docs_dir: Path, site_dir: Path, translations: Path, source_root: Path, record: Path,
+                        ) -> tuple[GeneratedPages, dict[str, Any]]:
+    """`prepare_language`, unless the pages in `docs_dir` were generated from the same inputs (the record in
+    `record/<lang>.generated.json` says so, and every page it lists is there): then they are used as they are."""
+    key = generation_digest(lang, source_root, translations)
+    path = record / f"{lang}.generated.json"
+    try:
+        saved = json.loads(path.read_text(encoding="utf-8"))
+        usable = saved["key"] == key and all((docs_dir / name).is_file() for name in saved["files"])
+    except (OSError, ValueError, KeyError, TypeError):
+        usable = False
+    if usable:
+        overrides = language_overrides(config, settings, lang, docs_dir=docs_dir, site_dir=site_dir,
+                                       nav=saved["nav"], labels=labels.get(lang, {}), translations=translations,
+                                       source_root=source_root)
+        return GeneratedPages(saved["digest"], saved["nav"], saved["pages"], saved["missing"],
+                              saved["warnings"]), overrides
+    path.unlink(missing_ok=True)
+    generated, overrides = prepare_language(lang, config, settings, labels, documents(), docs_dir=docs_dir,
+                                            site_dir=site_dir, translations=translations, source_root=source_root)
+    pages = GeneratedPages(generated.digest(), generated.nav, sum(name.endswith(".md") for name in generated.files),
+                           generated.missing, generated.warnings)
+    write_atomic(path, json.dumps({"key": key, "files": sorted(generated.files), **vars(pages)},
+                                  ensure_ascii=False) + "\n", sync=False)
+    return pages, overrides
+
+
 def build_site(out: Path, languages: Iterable[str] | None = None, jobs: int = 0, *, work_dir: Path = GENERATED,
                source_root: Path = SOURCE_ROOT, translations: Path = TRANSLATIONS, force: bool = False,
                emit: Callable[[str], None] = print) -> BuildReport:
@@ -333,26 +392,35 @@ def build_site(out: Path, languages: Iterable[str] | None = None, jobs: int = 0,
              f"({settings.repo_url}): set them to where the project lives")
     out = output_folder(Path(out).resolve())
     work_dir = Path(work_dir).resolve()
-    documents = load_documents(source_root)
-    if not documents:
+    from tools.extract import source_files
+
+    if not source_files(source_root):
         raise UserError(f"{source_root}: no .py or .md files to build pages from")
+    documents: list[Document] = []
+
+    def loaded() -> list[Document]:  # read only if a language's pages have to be generated again
+        if not documents:
+            documents.extend(load_documents(source_root))
+        return documents
+
     epoch = _source_date_epoch()
 
     results: dict[str, LanguageResult] = {}
     specs: list[dict[str, Any]] = []
     for lang in wanted:
         staging = out / f".{lang}.building"
-        generated, overrides = prepare_language(lang, config, settings, labels, documents, docs_dir=work_dir / lang,
-                                                site_dir=staging, translations=translations, source_root=source_root)
+        generated, overrides = _generated_language(lang, config, settings, labels, loaded, docs_dir=work_dir / lang,
+                                                   site_dir=staging, translations=translations,
+                                                   source_root=source_root, record=work_dir / ".stamps")
         for warning in generated.warnings:
             emit(f"[{lang}] warning: {warning}")
-        digest = inputs_digest(lang, generated.digest(), overrides, source_root, translations)
+        digest = inputs_digest(lang, generated.digest, overrides, source_root, translations)
         # One stamp per output folder: building elsewhere (a test, a preview) does not invalidate this one.
         key = hashlib.sha256(str(out).encode()).hexdigest()[:12]
         stamp = work_dir / ".stamps" / f"{lang}-{key}.json"
         target = out / lang
-        result = LanguageResult(lang, built=False, pages=sum(name.endswith(".md") for name in generated.files),
-                                missing=generated.missing, warnings=generated.warnings)
+        result = LanguageResult(lang, built=False, pages=generated.pages, missing=generated.missing,
+                                warnings=generated.warnings)
         results[lang] = result
         if not force and _stamp_matches(stamp, digest, target):
             emit(f"[{lang}] up to date ({result.pages} pages)")
