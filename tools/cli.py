@@ -108,6 +108,8 @@ def build_parser(languages: Sequence[str] | None = None) -> argparse.ArgumentPar
     p = commands.add_parser("import-labml", help="seed our catalogs from labml translate_cache catalogs")
     p.add_argument("directory", help="folder of labml catalogs (*.json), searched recursively")
     p.add_argument("--lang", choices=translated, help="language of the catalogs (default: from names)")
+    p.add_argument("--exact-as-machine", action="store_true",
+                   help="fill empty entries with exact matches as machine translations (shown, marked not reviewed)")
     p.set_defaults(handler=_lazy("labml"))
 
     # --- site -----------------------------------------------------------------------------------------------
