@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -41,26 +40,6 @@ def page_urls(built_site: Any, server: str) -> list[str]:
             urls.append(server + loc.text[len(built_site.site_url):])
         urls.append(f"{server}{lang}/404.html")
     return urls
-
-
-@pytest.fixture
-def page(browser_context: Any, site_server: str) -> Iterator[Any]:
-    """A fresh tab that records console errors, script errors and every request that leaves 127.0.0.1."""
-    tab = browser_context.new_page()
-    tab.problems = []
-    local = site_server.split("/", 3)[:3]
-    origin = "/".join(local) + "/"
-
-    def on_console(message: Any) -> None:
-        if message.type == "error":
-            tab.problems.append(f"console error on {tab.url}: {message.text}")
-
-    tab.on("console", on_console)
-    tab.on("pageerror", lambda error: tab.problems.append(f"script error on {tab.url}: {error}"))
-    tab.on("request", lambda request: None if request.url.startswith((origin, "data:", "blob:"))
-           else tab.problems.append(f"request leaving 127.0.0.1 from {tab.url}: {request.url}"))
-    yield tab
-    tab.close()
 
 
 def test_every_page_of_every_language_loads_cleanly_with_its_maths_rendered(built_site: Any, site_server: str,
