@@ -7,7 +7,9 @@ same way: `site/assets/annotated.js` splits each run of the segmenter's script i
 the index holds (the index's vocabulary is what this module produced), so アドバンテージ推定 finds the pages that
 say アドバンテージ推定.
 
-A language is added by one entry in `SEGMENTERS`; a language without one is indexed as Material indexes it.
+A language is added by one entry in `SEGMENTERS`; a language without one is indexed as Material indexes it. Material
+segments Chinese with jieba by itself whenever it can import it; the build lets each language import only its own
+segmenter's module (`tools.site_config.SEGMENTERS`), and cutting a text already cut changes nothing.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ KANA = r"\u3040-\u309f\u30a0-\u30ff\u31f0-\u31ff\uff66-\uff9f"
 class Segmenter:
     """How one language's text is cut into words for its search index."""
 
-    name: str  # the library that cuts, for messages and the build's inputs
+    module: str  # the library that cuts (its import name): a build blocks the other languages' (tools.build)
     script: str  # a regex character class (without brackets) of the characters it cuts; the rest is left alone
     load: Callable[[], Callable[[str], list[str]]]  # imports the library: a run of `script` → its words
     # The lunr languages the browser loads for this site; None keeps the site's own. Japanese needs this: lunr's

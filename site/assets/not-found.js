@@ -1,6 +1,6 @@
 // The "page not found" page served at the root of the site (GitHub Pages serves the root 404.html for any missing
 // address) is the first language's. When the address is under another language's folder, or else the browser
-// prefers another language of the site, the text of that language's own 404 page is swapped in.
+// prefers another language of the site, that language's own 404 page replaces it (the address stays).
 (function () {
   "use strict";
   var box = document.querySelector(".ap-not-found");
@@ -21,10 +21,10 @@
     if (!response.ok) throw new Error(response.status);
     return response.text();
   }).then(function (text) {
-    var other = new DOMParser().parseFromString(text, "text/html").querySelector(".ap-not-found");
-    if (!other) return;
-    box.replaceWith(document.importNode(other, true));
-    document.documentElement.lang = wanted;
-    document.title = other.querySelector("h1").textContent + " - " + document.title.split(" - ").pop();
+    if (!new DOMParser().parseFromString(text, "text/html").querySelector(".ap-not-found")) return;
+    // The whole page, chrome included, at the address the reader asked for (its URLs are absolute).
+    document.open();
+    document.write(text);
+    document.close();
   }).catch(function () { /* the page stays in the first language */ });
 })();
