@@ -53,7 +53,9 @@
       try {
         try {
           katex.render(marked, element, { displayMode: display, throwOnError: true, output: "htmlAndMathml",
-                                          trust: function (context) { return context.command === "\\htmlData"; } });
+                                          trust: function (context) { return context.command === "\\htmlData"; },
+                                          // \htmlData is ours, not the notes' TeX: no strict-mode warning for it
+                                          strict: function (code) { return code === "htmlExtension" ? "ignore" : "warn"; } });
         } catch (error) {
           if (marked === tex) throw error;
           katex.render(tex, element, { displayMode: display, throwOnError: true, output: "htmlAndMathml" });
@@ -152,7 +154,19 @@
     heading.scrollIntoView();
   }
 
+  // The code column is as wide as the page's longest line of code (up to the 120 columns the stylesheet allows),
+  // the same in every section of the page: a page of short code gives its notes the room.
+  function fitCodeColumn() {
+    var longest = 0;
+    document.querySelectorAll(".ap-code pre > code").forEach(function (code) {
+      code.textContent.split("\n").forEach(function (line) { longest = Math.max(longest, line.length); });
+    });
+    var content = document.querySelector(".md-content");
+    if (longest && content) content.style.setProperty("--ap-code-columns", String(Math.max(48, Math.min(120, longest))));
+  }
+
   function setUp() {
+    fitCodeColumn();
     renderMaths(document.body);
     document.querySelectorAll(".md-nav__link").forEach(renderTextMaths);
     watchSearchResults();
