@@ -57,7 +57,8 @@
 
   function cutQuery(query) {
     if (!words) return query;
-    return query.replace(words.runs, function (run) { return cutRun(run, words); });
+    // Spaces around the run too: "PPOの損失" is the words PPO, の, 損失.
+    return query.replace(words.runs, function (run) { return " " + cutRun(run, words) + " "; }).trim();
   }
 
   var post = Worker.prototype.postMessage;
