@@ -20,9 +20,6 @@
 
   function clear() {
     document.querySelectorAll("." + HIGHLIGHT).forEach(function (element) { element.classList.remove(HIGHLIGHT); });
-    document.querySelectorAll(".ap-code [aria-pressed]").forEach(function (element) {
-      element.removeAttribute("aria-pressed");
-    });
   }
 
   function identifiers(code) {
@@ -39,7 +36,6 @@
     section.querySelectorAll(".ap-code " + NAMES.split(", ").join(", .ap-code ")).forEach(function (element) {
       if (element.textContent === name) element.classList.add(HIGHLIGHT);
     });
-    token.setAttribute("aria-pressed", "true");
     section.querySelectorAll(".ap-note [data-ap-sym]").forEach(function (element) {
       if (element.getAttribute("data-ap-sym") === name) element.classList.add(HIGHLIGHT);
     });
