@@ -188,4 +188,9 @@ def test_screenshot_of_each_language(site_server: str, page: Any, artifacts: Any
         shoot(f"{site_server}{lang}/api/ppo/gae/", f"site-{lang}-api-gae.png")
     page.set_viewport_size({"width": 390, "height": 844})
     shoot(f"{site_server}ja/ppo/gae/#section-2", "site-ja-gae-phone.png")
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    page.emulate_media(color_scheme="dark")  # followed while the reader has not chosen a scheme
+    for lang in ("en", "zh"):
+        shoot(f"{site_server}{lang}/ppo/losses/#section-2", f"site-{lang}-losses-dark.png")
+    page.emulate_media(color_scheme="light")
     assert page.problems == []
