@@ -379,7 +379,7 @@ def write_root_pages(out: Path, languages: Mapping[str, str], site_name: str, ro
         f"({html.escape(languages[code])})</a></li>"
         for code in codes)
     # The first language's own 404 page (styled, with absolute URLs, the way home in every language; its script
-    # swaps in the text of the language the address asks for), else a plain list.
+    # puts in the page of the language the address or the browser asks for), else a plain list.
     built_404 = out / codes[0] / "404.html"
     not_found = built_404.read_text(encoding="utf-8") if built_404.is_file() else _root_page(
         codes[0], f"404 - {html.escape(site_name)}", '  <meta name="robots" content="noindex">', "404", items)
