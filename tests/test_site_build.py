@@ -28,6 +28,7 @@ import pytest
 
 from tools.build import build_site, write_root_pages
 from tools.errors import UserError
+from tools.segment import SEGMENTERS, segment
 from tools.site_config import load_labels
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("site-fixture")]
@@ -299,17 +300,20 @@ def test_maths_and_code_are_ready_for_katex_and_highlighted(site: Fixture) -> No
     assert 'src="../assets/katex/katex.min.js"' in page
 
 
-def test_search_uses_jieba_for_chinese_only(site: Fixture) -> None:
+def test_search_index_is_cut_by_each_languages_own_segmenter(site: Fixture) -> None:
     zh = json.loads((site.out / "zh" / "search" / "search_index.json").read_text(encoding="utf-8"))
     ja = json.loads((site.out / "ja" / "search" / "search_index.json").read_text(encoding="utf-8"))
+    en = json.loads((site.out / "en" / "search" / "search_index.json").read_text(encoding="utf-8"))
     zh_text = "".join(doc["text"] for doc in zh["docs"])
     ja_text = "".join(doc["text"] for doc in ja["docs"])
-    # Material joins the words jieba finds with zero-width spaces; Japanese kanji must not be cut up by it.
+    # Words joined with zero-width spaces: jieba's in Chinese, tinysegmenter's in Japanese (jieba would cut
+    # Japanese kanji as if they were Chinese), none in English.
     assert "\u200b策略\u200b" in zh_text
-    assert "\u200b" not in ja_text
-    assert "近接方策最適化" in ja_text
-    assert ja["config"]["lang"] == ["ja"]
-    assert zh["config"]["lang"] == ["zh"]
+    assert segment(ja_text.replace("\u200b", ""), SEGMENTERS["ja"]) == ja_text
+    assert "\u200b" in ja_text and "近接" in ja_text
+    assert "\u200b" not in "".join(doc["text"] for doc in en["docs"])
+    assert zh["config"]["lang"] == ["zh"] and "\\u200b" in zh["config"]["separator"]
+    assert ja["config"]["lang"] == ["en"] and "\\u200b" in ja["config"]["separator"]  # no lunr segmenter on top
 
 
 def test_building_again_gives_the_same_bytes(site: Fixture, tmp_path: Path) -> None:

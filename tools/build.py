@@ -52,9 +52,10 @@ if TYPE_CHECKING:
 # Everything besides the generated pages that a language's output depends on.
 _TEMPLATE_INPUTS = (TOOL_SITE / "overrides", TOOL_SITE / "hooks.py", LABELS_FILE)
 _CODE_INPUTS = ("pages.py", "links.py", "localize.py", "site_config.py", "build.py", "build_cache.py", "sanitize.py",
-                "griffe_translate.py", "document.py", "extract.py", "catalog.py")
+                "griffe_translate.py", "document.py", "extract.py", "catalog.py", "segment.py", "symbols.py",
+                "docstring_headings.py", "validate.py", "notebooks.py", "languages.py")
 _PACKAGES = ("mkdocs", "mkdocs-material", "mkdocstrings", "mkdocstrings-python", "griffe", "pymdown-extensions",
-             "markdown", "pygments", "nh3", "jieba")
+             "markdown", "pygments", "nh3", "jieba", "tinysegmenter")
 
 
 @dataclass
@@ -512,8 +513,8 @@ def _stamp_matches(stamp: Path, digest: str, target: Path) -> bool:
 
 def write_root_pages(out: Path, languages: Mapping[str, str], site_name: str, root_url: str,
                      labels: Mapping[str, Mapping[str, str]]) -> list[str]:
-    """The root of the site: `index.html` (sends a browser to its preferred language), `404.html`, a sitemap
-    index of the languages' sitemaps and `.nojekyll`.
+    """The root of the site: `index.html` (sends a browser to its preferred language), `404.html` (the one GitHub
+    Pages serves for every missing address), a sitemap index of the languages' sitemaps and `.nojekyll`.
 
     They list the configured languages that `out` holds a build of (`<out>/<lang>/index.html`), whichever run built
     them: `build --lang ja` into an empty folder gives a root that knows only Japanese. Returns those languages.
@@ -548,8 +549,11 @@ def write_root_pages(out: Path, languages: Mapping[str, str], site_name: str, ro
         f"{html.escape(labels[code]['not_found_title'])}: {html.escape(labels[code]['back_home'])} "
         f"({html.escape(languages[code])})</a></li>"
         for code in codes)
-    not_found = _root_page(codes[0], f"404 - {html.escape(site_name)}", '  <meta name="robots" content="noindex">',
-                           "404", items)
+    # The first language's own 404 page (styled, with absolute URLs, the way home in every language; its script
+    # puts in the page of the language the address or the browser asks for), else a plain list.
+    built_404 = out / codes[0] / "404.html"
+    not_found = built_404.read_text(encoding="utf-8") if built_404.is_file() else _root_page(
+        codes[0], f"404 - {html.escape(site_name)}", '  <meta name="robots" content="noindex">', "404", items)
     sitemaps = "".join(f"  <sitemap><loc>{html.escape(root_url)}{code}/sitemap.xml</loc></sitemap>\n" for code in codes)
     sitemap_index = ('<?xml version="1.0" encoding="UTF-8"?>\n'
                      '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'

@@ -34,6 +34,7 @@ from tools.links import LinkOrigin, api_page_path, module_name, page_path, rewri
 from tools.localize import Localizer
 from tools.paths import HOME_DIR, LABELS_FILE, SOURCE_ROOT, TRANSLATIONS
 from tools.site_config import DEFAULT_SOURCE, TOOL_ROOT, TOOL_SITE, SiteSettings
+from tools.symbols import symbol_links
 
 ASSETS_DIR = TOOL_SITE / "assets"  # the generator's own: stylesheet, script, the vendored badge
 KATEX_DIST = TOOL_ROOT / "node_modules" / "katex" / "dist"
@@ -58,8 +59,8 @@ def _arxiv_id(url: str) -> str:
     return match.group(1) if match else url
 
 
-def _front_matter(**values: str) -> str:
-    # JSON strings are YAML strings: quotes, colons and CJK survive exactly.
+def _front_matter(**values: Any) -> str:
+    # JSON is YAML: quotes, colons and CJK survive exactly (strings, and mappings such as `symbols`).
     lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in values.items() if value]
     return "---\n" + "\n".join(lines) + "\n---\n\n"
 
@@ -78,7 +79,7 @@ def links_bar(page: PurePosixPath, labels: Mapping[str, str], settings: SiteSett
         f'<a class="ap-link ap-paper" href="{_attr(paper)}">{labels["paper"]}: arXiv:{_arxiv_id(paper)}</a>',
         f'<a class="ap-link ap-source" href="{_attr(source_url)}">{labels["source"]}</a>',
         f'<a class="ap-link ap-colab" href="{_attr(settings.colab_for(source) if source else settings.colab_url)}">'
-        f'<img src="{badge}" alt="{_attr(labels["open_in_colab"])}" width="117" height="20"></a>',
+        f'<img src="{badge}" alt="{_attr(labels["open_in_colab"])}" width="72" height="20"></a>',
     ]
     return '<div class="ap-links" data-search-exclude>\n' + "\n".join(items) + "\n</div>\n"
 
@@ -99,7 +100,8 @@ def render_annotated(document: Document, lang: str, localizer: Localizer, settin
     known = list(known)
     title = localizer.text(document.title)
     summary = localizer.text(document.summary)
-    parts = [_front_matter(title=title, description=summary)]
+    # Which maths symbol of the notes stands for which identifier: click-to-highlight lights up both.
+    parts = [_front_matter(title=title, description=summary, symbols=symbol_links(document))]
 
     sections = list(document.sections)
     heading = f"# {title}"

@@ -39,6 +39,7 @@ from typing import Any
 import yaml
 
 from tools.errors import UserError
+from tools.segment import SEGMENTERS as SEARCH_SEGMENTERS
 
 CONFIG_ENV = "LITERATE_CONFIG"  # the configuration file, when not ./mkdocs.yml (set by -f)
 BLOCK = "extra.literate"  # where the generator's settings live in mkdocs.yml
@@ -50,9 +51,9 @@ PLACEHOLDER_SITE = "https://annotated-ppo.github.io/annotated-ppo/"
 # handlers (search segmenters, machine-translation codes), which list what they know about.
 DEFAULT_SOURCE = "en"
 DEFAULT_LANGUAGES = {DEFAULT_SOURCE: "English"}
-# Search segmenters Material's search imports whenever it can: only the languages listed want theirs (jieba would
-# cut Japanese kanji apart), so the others' builds run with it blocked.
-SEGMENTERS = {"zh": "jieba"}
+# The module of each language's search segmenter (the table is tools.segment.SEGMENTERS). Material's search imports
+# jieba whenever it can, and jieba would cut Japanese kanji apart: each build runs with the others blocked.
+SEGMENTERS = {lang: segmenter.module for lang, segmenter in SEARCH_SEGMENTERS.items()}
 LINK_POLICIES = ("strict", "warn")
 
 
