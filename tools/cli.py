@@ -88,6 +88,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=TRANSLATED_LANGUAGES, help="language of the catalogs (default: from names)")
     p.set_defaults(handler=_lazy("labml"))
 
+    p = commands.add_parser("coverage-summary", help="Markdown: how the coverage changed since another checkout")
+    p.add_argument("--base", required=True, metavar="DIR", help="the translations/ folder to compare with")
+    p.add_argument("--lang", action="append", help="only these languages (default: every catalog folder)")
+    p.set_defaults(handler=_lazy("coverage", "run_summary"))
+
+    p = commands.add_parser("changes", help="do these changed files touch only translations, and which languages")
+    p.add_argument("paths", nargs="*", help="changed paths, relative to the repository (default: standard input)")
+    p.set_defaults(handler=_lazy("coverage", "run_changes"))
+
     # --- site -----------------------------------------------------------------------------------------------
     p = commands.add_parser("build", help="generate pages and build the site in every language")
     p.add_argument("--out", default="build/site", help="output folder: <out>/en, <out>/ja, <out>/zh")
