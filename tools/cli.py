@@ -104,6 +104,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=_number(int, 0), default=0, help="parallel language builds (0: one per core)")
     p.set_defaults(handler=_lazy("build"))
 
+    p = commands.add_parser("linkcheck", help="check every link of the built site with LinkChecker, offline")
+    p.add_argument("folder", nargs="?", default="build/site", help="the built site (default: build/site)")
+    p.set_defaults(handler=_lazy("linkcheck"))
+
     p = commands.add_parser("serve", help="preview the site with live reload")
     p.add_argument("--lang", choices=LANGUAGES, default="en")
     p.add_argument("--port", type=_number(int, 0, 65535), default=8000)
