@@ -12,10 +12,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reference_impl.ppo.trainer import METRICS
+from reference_impl.ppo.runlog import METRICS
 from tools import charts
 from tools.errors import UserError
-from tools.pages import load_labels
+from tools.site_config import load_labels
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -12,7 +12,7 @@ import pytest
 
 from tools import coverage
 from tools.catalog import Catalog
-from tools.pages import load_labels
+from tools.site_config import load_labels
 from tools.status import collect
 
 REPO = Path(__file__).resolve().parent.parent

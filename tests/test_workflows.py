@@ -93,7 +93,7 @@ def test_ci_runs_the_readmes_commands_then_builds_checks_links_and_deploys_from_
     for command in ("tools check", "tools build", "tools coverage-summary", "GITHUB_STEP_SUMMARY",
                     "status --fail-under 100 --reviewed"):
         assert command in fast
-    assert "python3 -m tools changes" in runs(jobs["scope"])
+    assert "python -m tools changes" in runs(jobs["scope"])
 
 
 def test_the_setup_caches_pip_npm_and_apt() -> None:

@@ -112,7 +112,7 @@ def build_parser(languages: Sequence[str] | None = None) -> argparse.ArgumentPar
 
     p = commands.add_parser("coverage-summary", help="Markdown: how the coverage changed since another checkout")
     p.add_argument("--base", required=True, metavar="DIR", help="the translations/ folder to compare with")
-    p.add_argument("--lang", action="append", help="only these languages (default: every catalog folder)")
+    p.add_argument("--lang", choices=translated, action="append", help="only these languages (default: all translated)")
     p.set_defaults(handler=_lazy("coverage", "run_summary"))
 
     p = commands.add_parser("changes", help="do these changed files touch only translations, and which languages")

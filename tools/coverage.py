@@ -24,7 +24,7 @@ from pathlib import Path, PurePosixPath
 from tools import catalog as catalogs
 from tools import charts
 from tools.errors import UserError
-from tools.paths import ROOT, TRANSLATIONS
+from tools.site_config import project
 from tools.status import Counts, collect, totals
 
 # The labels the status page needs from `site/labels.yml`.
@@ -145,14 +145,6 @@ def summary(base: Mapping[str, Mapping[PurePosixPath, Counts]], head: Mapping[st
     return "\n".join(lines) + "\n"
 
 
-def target_languages(root: Path = TRANSLATIONS) -> list[str]:
-    """The languages that have a catalog folder under `root`, besides the source language."""
-    if not root.is_dir():
-        return []
-    return sorted(path.name for path in root.iterdir()
-                  if path.is_dir() and path.name != catalogs.SOURCE_LANGUAGE and not path.name.startswith("."))
-
-
 @dataclass(frozen=True)
 class Changes:
     """What a set of changed files means for CI."""
@@ -193,20 +185,20 @@ def classify(paths: Iterable[str], languages: Sequence[str], folder: str = "tran
 def run_summary(args: argparse.Namespace) -> int:
     """`coverage-summary --base DIR`: the Markdown summary of the change from DIR's catalogs to ours."""
     base_root = Path(args.base)
-    head_root = Path(getattr(args, "translations", None) or TRANSLATIONS)
+    head_root = Path(getattr(args, "translations", None) or project().translations)
     if not (base_root / catalogs.SOURCE_LANGUAGE).is_dir():
         raise UserError(f"{base_root}: not a translations folder (no {catalogs.SOURCE_LANGUAGE}/ inside)")
-    languages = list(args.lang or target_languages(head_root))
+    languages = list(args.lang or catalogs.TARGET_LANGUAGES)
     print(summary(collect(languages, base_root), collect(languages, head_root)), end="")
     return 0
 
 
 def run_changes(args: argparse.Namespace) -> int:
     """`changes [PATH ...]`: `translations_only=true|false` and `languages=ja zh` for the changed files."""
+    where = project()
     paths = args.paths or sys.stdin.read().splitlines()
-    translations = Path(getattr(args, "translations", None) or TRANSLATIONS)
-    result = classify(paths, target_languages(translations), translations.relative_to(ROOT).as_posix()
-                      if translations.is_relative_to(ROOT) else translations.name)
+    folder = where.translations.relative_to(where.root).as_posix()
+    result = classify(paths, list(where.target_languages), folder)
     print(f"translations_only={'true' if result.translations_only else 'false'}")
     print(f"languages={' '.join(result.languages)}")
     return 0
