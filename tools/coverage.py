@@ -103,6 +103,18 @@ def status_page(labels: Mapping[str, str], languages: Mapping[str, str], pages: 
     return "\n".join(lines) + "\n"
 
 
+def status_files(labels: Mapping[str, str], languages: Mapping[str, str], pages: Sequence[PageRow],
+                 translations: Path, targets: Sequence[str]) -> dict[str, bytes]:
+    """The status page and the badges of one language's site, by path in its docs folder.
+
+    `languages` names every language (code → name), `targets` are those translated into.
+    """
+    results = collect(list(targets), translations)
+    files = {STATUS_PAGE: status_page(labels, languages, pages, results).encode()}
+    files.update(badges(languages, results))
+    return files
+
+
 # --- pull requests ------------------------------------------------------------------------------------------
 
 
