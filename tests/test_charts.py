@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import argparse
 import csv
 import itertools
 import math
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -13,7 +15,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from reference_impl.ppo.runlog import METRICS
-from tools import charts
+from tools import charts, extract_cmd
+from tools.build import build_site
 from tools.errors import UserError
 from tools.site_config import load_labels
 
@@ -105,3 +108,25 @@ def test_badge_is_coloured_by_its_share_and_wide_enough_for_cjk() -> None:
     assert "#4c1" in fills(full) and "#dfb317" in fills(partial)
     assert int(full.get("width", "0")) > int(partial.get("width", "0"))
     assert texts(full) == ["日本語", "100%"] and full.get("aria-label") == "日本語: 100%"
+
+
+@pytest.mark.slow
+def test_a_note_shows_the_curve_of_its_run_in_the_pages_language(tmp_path: Path) -> None:
+    source, translations = tmp_path / "src" / "reference_impl", tmp_path / "translations"
+    source.mkdir(parents=True)
+    (source / "readme.md").write_text("# Toy\n\nThe score of a run:\n\n![Learning curve](results/run/learning-curve.svg)\n",
+                                      encoding="utf-8")
+    write_metrics(source / "results" / "run" / "metrics.csv", [1.0, 2.5, "", 4.0])
+    extract_cmd.run(argparse.Namespace(prune=False, source_root=source, translations=translations))
+    out = tmp_path / "out"
+    build_site(out, ["ja"], work_dir=tmp_path / "generated", source_root=source, translations=translations,
+               emit=lambda line: None)
+
+    page = (out / "ja" / "readme" / "index.html").read_text(encoding="utf-8")
+    src = re.search(r'<img alt="Learning curve" src="([^"]+)"', page).group(1)
+    figure = (out / "ja" / "readme" / src).resolve()
+    assert figure == (out / "ja" / "results" / "run" / "learning-curve.svg").resolve() and figure.is_file()
+    assert load_labels()["ja"]["curve_title"] in texts(ET.fromstring(figure.read_bytes()))
+    # The status page and the badges are part of every language's site
+    assert (out / "ja" / "translation-status" / "index.html").is_file()
+    assert (out / "ja" / "assets" / "badges" / "zh.svg").is_file()

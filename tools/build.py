@@ -145,7 +145,7 @@ def prepare_language(lang: str, config: Mapping[str, Any], settings: SiteSetting
     # The configuration first: a mistake in mkdocs.yml is reported before any page is written.
     overrides = language_overrides(config, settings, lang, docs_dir=docs_dir, site_dir=site_dir, nav=[],
                                    labels=labels.get(lang, {}), translations=translations, source_root=source_root)
-    generated = generate_language(lang, documents, docs_dir, settings, labels, translations)
+    generated = generate_language(lang, documents, docs_dir, settings, labels, translations, source_root=source_root)
     overrides["nav"] = generated.nav
     return generated, overrides
 

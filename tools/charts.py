@@ -86,6 +86,29 @@ class CurveSpec:
     y: str = "episodic_return"
 
 
+def curve_spec(value: Mapping[str, object] | None, origin: Path | str, where: str = "learning_curves",
+               ) -> CurveSpec | None:
+    """The `learning_curves` setting (`data`, `figure`, `x`, `y`, each a string; defaults for those left out) as a
+    `CurveSpec`; None when it is absent. Anything else is a `UserError` naming the file and the setting."""
+    if value is None:
+        return None
+    if not isinstance(value, Mapping):
+        raise UserError(f"{origin}: {where} must be a mapping (data, figure, x, y)")
+    names = set(CurveSpec.__dataclass_fields__)
+    unknown = sorted(set(value) - names)
+    if unknown:
+        raise UserError(f"{origin}: {where}: unknown setting {', '.join(map(str, unknown))} "
+                        f"(known: {', '.join(sorted(names))})")
+    for key, item in value.items():
+        if not isinstance(item, str) or not item:
+            raise UserError(f"{origin}: {where}.{key} must be a non-empty string")
+    spec = CurveSpec(**{str(key): str(item) for key, item in value.items()})
+    for key in ("data", "figure"):
+        if "/" in getattr(spec, key) or "\\" in getattr(spec, key):
+            raise UserError(f"{origin}: {where}.{key} must be a file name, not a path")
+    return spec
+
+
 # The labels a learning curve needs from `site/labels.yml`, by role.
 CURVE_LABELS = ("curve_title", "curve_x", "curve_y", "curve_each", "curve_average")
 

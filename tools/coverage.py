@@ -91,11 +91,13 @@ def status_page(labels: Mapping[str, str], languages: Mapping[str, str], pages: 
     rows = [[languages.get(lang, lang), f"![{languages.get(lang, lang)}]({badge_path(lang)})", *_counts_cells(total)]
             for lang, total in overall.items()]
     lines += _table([labels["status_language"], "", *counts_header], rows, numeric_from=2)
+    by_source = {row.source: row for row in pages}
+    order = {row.source: index for index, row in enumerate(pages)}
     for lang, files in results.items():
         lines += ["", f"## {languages.get(lang, lang)}", ""]
-        by_source = {row.source: row for row in pages}
         rows = []
-        for source, counts in files.items():
+        # In the order of `pages` (the site's reading order), files without a page last
+        for source, counts in sorted(files.items(), key=lambda item: (order.get(item[0], len(order)), str(item[0]))):
             row = by_source.get(source)
             name = f"[{row.title}]({row.page.as_posix()})" if row else f"`{source}`"
             rows.append([name, *_counts_cells(counts)])
@@ -107,8 +109,11 @@ def status_files(labels: Mapping[str, str], languages: Mapping[str, str], pages:
                  translations: Path, targets: Sequence[str]) -> dict[str, bytes]:
     """The status page and the badges of one language's site, by path in its docs folder.
 
-    `languages` names every language (code → name), `targets` are those translated into.
+    `languages` names every language (code → name), `targets` are those translated into. None when there is no
+    translated language, or no English catalog yet.
     """
+    if not targets or not (translations / catalogs.SOURCE_LANGUAGE).is_dir():
+        return {}  # nothing is translated, or nothing was extracted yet: no status to show
     results = collect(list(targets), translations)
     files = {STATUS_PAGE: status_page(labels, languages, pages, results).encode()}
     files.update(badges(languages, results))

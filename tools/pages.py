@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from tools import charts, coverage
 from tools.document import Document, split_blocks
 from tools.errors import UserError
 from tools.files import write_atomic
@@ -234,8 +235,13 @@ def _order(documents: list[Document], reading_order: tuple[str, ...] = ()) -> li
 
 def generate_language(lang: str, documents: list[Document], docs_dir: Path, settings: SiteSettings,
                       labels: Mapping[str, Mapping[str, str]], translations_root: Path = TRANSLATIONS,
-                      home_dir: Path = HOME_DIR, assets: Mapping[str, bytes] | None = None) -> Generated:
-    """Write every page of one language into `docs_dir` (stale files removed) and return what was made."""
+                      home_dir: Path = HOME_DIR, assets: Mapping[str, bytes] | None = None,
+                      source_root: Path | None = None) -> Generated:
+    """Write every page of one language into `docs_dir` (stale files removed) and return what was made.
+
+    The status page (`tools.coverage`) counts the catalogs of `translations_root`; the learning curves
+    (`tools.charts`) are drawn from the data files below `source_root` (default: the configured sources).
+    """
     from tools.catalog import load_translations
 
     if lang not in labels:
@@ -243,7 +249,9 @@ def generate_language(lang: str, documents: list[Document], docs_dir: Path, sett
     lang_labels = labels[lang]
     result = Generated(lang, docs_dir)
     documents = _order(documents, settings.reading_order)
-    known = [d.path for d in documents]
+    figures = (charts.learning_curves(source_root or SOURCE_ROOT, lang_labels, settings.curves)
+               if settings.curves else {})
+    known = [d.path for d in documents] + [PurePosixPath(name) for name in figures]
     localizers: dict[PurePosixPath, Localizer] = {}
     for document in documents:
         table = {} if lang == DEFAULT_SOURCE else load_translations(lang, document.path, translations_root)
@@ -269,6 +277,14 @@ def generate_language(lang: str, documents: list[Document], docs_dir: Path, sett
             api_nav.append({localizer.text(document.title): str(api)})
     if api_nav:
         nav.append({lang_labels["api_reference"]: api_nav})
+    rows = [coverage.PageRow(d.path, page_path(d.path, settings.package), localizers[d.path].text(d.title))
+            for d in documents]
+    status = coverage.status_files(lang_labels, settings.languages, rows, translations_root,
+                                   list(settings.languages)[1:])
+    if status:
+        files.update(status)
+        nav.append({lang_labels["status_title"]: coverage.STATUS_PAGE})
+    files.update(figures)
     files.update(asset_files() if assets is None else assets)
 
     for name, data in files.items():

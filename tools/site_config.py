@@ -38,6 +38,7 @@ from typing import Any
 
 import yaml
 
+from tools.charts import CurveSpec, curve_spec
 from tools.errors import UserError
 
 CONFIG_ENV = "LITERATE_CONFIG"  # the configuration file, when not ./mkdocs.yml (set by -f)
@@ -196,6 +197,7 @@ class SiteSettings:
     package: str = "reference_impl"  # its importable name (API pages; the page of its __init__.py)
     notebook_name: str = "experiment.ipynb"  # a notebook of this name beside a module is that module's notebook
     links: str = "strict"  # a link to no page: "strict" fails the build, "warn" lists it
+    curves: CurveSpec | None = None  # learning curves drawn from CSV files beside the sources (tools.charts)
 
     @property
     def placeholder(self) -> bool:
@@ -319,6 +321,8 @@ def load_settings(config: Mapping[str, Any] | None = None, origin: Path | None =
         package=where.source_root.name,
         notebook_name=setting(block, "notebook_name", str, "", origin, BLOCK) or "experiment.ipynb",
         links=links,
+        curves=curve_spec(setting(block, "learning_curves", dict, None, origin, BLOCK), origin,
+                          f"{BLOCK}.learning_curves"),
     )
 
 
