@@ -130,3 +130,16 @@ def test_a_note_shows_the_curve_of_its_run_in_the_pages_language(tmp_path: Path)
     # The status page and the badges are part of every language's site
     assert (out / "ja" / "translation-status" / "index.html").is_file()
     assert (out / "ja" / "assets" / "badges" / "zh.svg").is_file()
+
+
+def test_the_learning_curves_setting_is_checked_with_the_file_named() -> None:
+    assert charts.curve_spec(None, "mkdocs.yml") is None
+    assert charts.curve_spec({"y": "episodic_length"}, "mkdocs.yml") == charts.CurveSpec(y="episodic_length")
+    for value, message in [
+        ({"colour": "red"}, "mkdocs.yml: learning_curves: unknown setting colour (known: data, figure, x, y)"),
+        ({"x": 3}, "mkdocs.yml: learning_curves.x must be a non-empty string"),
+        ({"figure": "../escape.svg"}, "mkdocs.yml: learning_curves.figure must be a file name, not a path"),
+    ]:
+        with pytest.raises(UserError) as error:
+            charts.curve_spec(value, "mkdocs.yml")
+        assert str(error.value) == message
