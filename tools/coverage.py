@@ -99,7 +99,8 @@ def status_page(labels: Mapping[str, str], languages: Mapping[str, str], pages: 
         # In the order of `pages` (the site's reading order), files without a page last
         for source, counts in sorted(files.items(), key=lambda item: (order.get(item[0], len(order)), str(item[0]))):
             row = by_source.get(source)
-            name = f"[{row.title}]({row.page.as_posix()})" if row else f"`{source}`"
+            title = row.title.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]") if row else ""
+            name = f"[{title}]({row.page.as_posix()})" if row else f"`{source}`"
             rows.append([name, *_counts_cells(counts)])
         lines += _table([labels["status_page"], *counts_header], rows)
     return "\n".join(lines) + "\n"
