@@ -143,3 +143,15 @@ def test_the_learning_curves_setting_is_checked_with_the_file_named() -> None:
         with pytest.raises(UserError) as error:
             charts.curve_spec(value, "mkdocs.yml")
         assert str(error.value) == message
+
+
+def test_a_long_run_is_thinned_to_what_the_figure_can_show_keeping_its_ends() -> None:
+    points = [(float(step * 1024), float(step % 7)) for step in range(1, 10_001)]
+    short = ET.fromstring(charts.learning_curve(points[-2:], load_labels()["en"]))
+    svg = ET.fromstring(charts.learning_curve(points, load_labels()["en"]))
+    for line in svg.iter(f"{SVG}polyline"):
+        xs = [float(pair.split(",")[0]) for pair in line.get("points", "").split()]
+        assert len(xs) <= charts.MAX_POINTS + 1 and xs == sorted(xs)
+    # The last update is drawn where a figure of the last two updates alone draws it (same x axis)
+    last = lambda figure: next(figure.iter(f"{SVG}polyline")).get("points", "").split()[-1].split(",")[0]  # noqa: E731
+    assert last(svg) == last(short)

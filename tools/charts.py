@@ -109,6 +109,8 @@ def curve_spec(value: Mapping[str, object] | None, origin: Path | str, where: st
     return spec
 
 
+# The most points of a line a figure draws (it is 640 pixels wide): beyond, every k-th point.
+MAX_POINTS = 1200
 # The labels a learning curve needs from `site/labels.yml`, by role.
 CURVE_LABELS = ("curve_title", "curve_x", "curve_y", "curve_each", "curve_average")
 
@@ -144,20 +146,18 @@ def read_series(path: Path, x: str, y: str) -> list[tuple[float, float]]:
     return points
 
 
-def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
-    """Round tick values (steps of 1, 2 or 5 times a power of ten) covering [low, high]."""
+def nice_ticks(low: float, high: float, most: int = 8) -> list[float]:
+    """Round tick values covering [low, high]: the finest step of 1, 2 or 5 times a power of ten that needs at most
+    `most` intervals."""
     if high - low <= 1e-9 * max(1.0, abs(low), abs(high)):  # one value (or nearly): a range around it
         pad = max(abs(low) * 0.1, 1.0)
         low, high = low - pad, high + pad
-    raw = (high - low) / max(1, count)
-    power = 10 ** math.floor(math.log10(raw))
-    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
-    index = math.floor(low / step)
-    ticks = [index * step]
-    while ticks[-1] < high - step * 1e-9:
-        index += 1
-        ticks.append(index * step)
-    return ticks
+    power = 10 ** math.floor(math.log10((high - low) / most))
+    for step in (m * power for m in (1, 2, 5, 10, 20, 50)):
+        first, last = math.floor(low / step), math.ceil(high / step - 1e-9)
+        if last - first <= most:
+            return [index * step for index in range(first, max(last, first + 1) + 1)]
+    raise AssertionError("unreachable: a step of 50 powers covers the range in under 8 intervals")
 
 
 def tick_text(value: float) -> str:
@@ -203,8 +203,12 @@ def learning_curve(points: Sequence[tuple[float, float]], labels: Mapping[str, s
     def py(y: float) -> float:
         return top + plot_h - (y - y0) / (y1 - y0) * plot_h
 
+    # A long run has more updates than the figure has pixels: every `stride`-th point (and the last) is drawn
+    stride = max(1, math.ceil(len(points) / MAX_POINTS))
+    drawn = sorted({*range(0, len(points), stride), len(points) - 1})
+
     def polyline(values: Sequence[float], css: str) -> str:
-        coordinates = " ".join(f"{px(x):.1f},{py(y):.1f}" for x, y in zip(xs, values, strict=True))
+        coordinates = " ".join(f"{px(xs[i]):.1f},{py(values[i]):.1f}" for i in drawn)
         return f'<polyline class="{css}" points="{coordinates}"/>'
 
     window = max(1, len(points) // 20)
