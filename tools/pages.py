@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from tools import charts, coverage
 from tools.document import Document, split_blocks
 from tools.errors import UserError
 from tools.files import write_atomic
@@ -249,6 +250,9 @@ def generate_language(lang: str, documents: list[Document], docs_dir: Path, sett
 
     With `source_root`, the files beside the sources (images) are published at the same paths, and broken links
     are reported with the line of the source file that writes them.
+
+    The status page (`tools.coverage`) counts the catalogs of `translations_root`; the learning curves
+    (`tools.charts`) are drawn from the data files below `source_root` (default: the configured sources).
     """
     from tools.catalog import load_translations
     from tools.extract import source_assets
@@ -260,7 +264,9 @@ def generate_language(lang: str, documents: list[Document], docs_dir: Path, sett
     documents = _order(documents, settings.reading_order)
     beside = {PurePosixPath(path.relative_to(source_root).as_posix()): path
               for path in source_assets(source_root)} if source_root else {}
-    known = [d.path for d in documents] + list(beside)
+    figures = (charts.learning_curves(source_root or SOURCE_ROOT, lang_labels, settings.curves)
+               if settings.curves else {})
+    known = [d.path for d in documents] + list(beside) + [PurePosixPath(name) for name in figures]
     localizers: dict[PurePosixPath, Localizer] = {}
     for document in documents:
         table = {} if lang == DEFAULT_SOURCE else load_translations(lang, document.path, translations_root)
@@ -288,6 +294,14 @@ def generate_language(lang: str, documents: list[Document], docs_dir: Path, sett
             api_nav.append({localizer.text(document.title): str(api)})
     if api_nav:
         nav.append({lang_labels["api_reference"]: api_nav})
+    rows = [coverage.PageRow(d.path, page_path(d.path, settings.package), localizers[d.path].text(d.title))
+            for d in documents]
+    status = coverage.status_files(lang_labels, settings.languages, rows, translations_root,
+                                   list(settings.languages)[1:])
+    if status:
+        files.update(status)
+        nav.append({lang_labels["status_title"]: coverage.STATUS_PAGE})
+    files.update(figures)
     files.update(asset_files() if assets is None else assets)
     for relative, path in beside.items():
         files[str(relative)] = path.read_bytes()

@@ -38,6 +38,7 @@ from typing import Any
 
 import yaml
 
+from tools.charts import CurveSpec, curve_spec
 from tools.errors import UserError
 from tools.segment import SEGMENTERS as SEARCH_SEGMENTERS
 
@@ -218,6 +219,7 @@ class SiteSettings:
     notebook_name: str = "experiment.ipynb"  # a notebook of this name beside a module is that module's notebook
     links: str = "strict"  # a link to no page: "strict" fails the build, "warn" lists it
     notebook_folders: tuple[str, ...] = ()  # folders of the package (posix, "." for its root) with a notebook_name
+    curves: CurveSpec | None = None  # learning curves drawn from CSV files beside the sources (tools.charts)
 
     @property
     def placeholder(self) -> bool:
@@ -384,6 +386,8 @@ def load_settings(config: Mapping[str, Any] | None = None, origin: Path | None =
         notebook_folders=tuple(sorted(path.parent.relative_to(where.source_root).as_posix()
                                       for path in where.source_root.rglob(notebook_name)
                                       if ".ipynb_checkpoints" not in path.parts)),
+        curves=curve_spec(setting(block, "learning_curves", dict, None, origin, BLOCK), origin,
+                          f"{BLOCK}.learning_curves"),
     )
 
 
