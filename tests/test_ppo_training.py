@@ -245,6 +245,16 @@ def test_cli_trains_evaluates_and_reports_errors(tmp_path):
     assert not (tmp_path / "never").exists()
     indivisible = run_cli("train", "--num-envs", "3", "--num-steps", "5", "--out", str(tmp_path / "never"))
     assert indivisible.returncode == 2 and "does not divide into --num-minibatches 4" in indivisible.stderr
+    # Bad floats and seeds are one line on the command line too, for train and for evaluate
+    never = ["--out", str(tmp_path / "never")]
+    for args, message in [
+        (["train", "--learning-rate", "nan", *never], "error: --learning-rate must be a finite number in (0, 1], got nan"),
+        (["train", "--seed", str(10**23), *never], "error: --seed must lie in [0, 2^63 - 1], got 100000000000000000000000"),
+        (["evaluate", str(out / "checkpoint.pt"), "--seed", "-5"], "error: --seed must lie in [0, 2^63 - 1], got -5"),
+    ]:
+        refused = run_cli(*args)
+        assert refused.returncode == 2 and refused.stderr.strip().splitlines() == [message], refused.stderr
+    assert not (tmp_path / "never").exists()
 
 
 @pytest.mark.slow
