@@ -60,7 +60,8 @@ class Trainer:
     ## The trainer
 
     Create it with a `Config` (a new run) or with a checkpoint (a resumed run); `train` runs the loop.
-    All checks of the user's input happen here, before any environment is created or any file is written.
+    All checks of the user's input happen here, before any environment is created: the settings, the game,
+    the device, and whether the output folder can be written.
     """
 
     def __init__(self, config: Config, checkpoint: dict[str, Any] | None = None,
