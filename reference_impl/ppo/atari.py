@@ -12,7 +12,7 @@ worker threads and preprocesses the frames in C++. It is about twice as fast as 
 `SyncVectorEnv` with the same preprocessing as Python wrappers. The preprocessing is:
 
 * a random number of no-op frames at the start of a game, so that games do not all start in the same state
-  (see [no-op starts](#no-op-starts) below for how many);
+  (how many: see *No-op starts* below);
 * every action is repeated for 4 frames, and the observation is the pixel-wise maximum of the last two of them
   (some Atari games draw objects only on every other frame);
 * frames are converted to grayscale and resized to $84 \times 84$;
