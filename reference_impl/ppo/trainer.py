@@ -435,7 +435,8 @@ class Trainer:
         # A NaN or an infinity in any minibatch reaches the averages of the losses
         losses = ("policy_loss", "value_loss", "entropy")
         diverged = [name for name in losses if not math.isfinite(metrics[name])]
-        if not diverged and not all(bool(torch.isfinite(p).all()) for p in self.model.parameters()):
+        # One check of all parameters together: a single synchronization on a GPU
+        if not diverged and not bool(torch.stack([p.isfinite().all() for p in self.model.parameters()]).all()):
             diverged = ["parameters"]
         if diverged:
             raise RunStopped(
