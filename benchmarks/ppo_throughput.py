@@ -21,13 +21,18 @@ Training steps/s count environment steps (each 4 frames) over whole updates: rol
 median time of an update after one warm-up update. Both loops run in the same process, one after the other, so
 the ratio compares them under the same load.
 
+With `--scaling 8 32 64 128`, it times our trainer alone on `--device` for each number of environments
+(`benchmarks/gpu.sh` uses this on a GPU).
+
 Usage: `python benchmarks/ppo_throughput.py [--updates N] [--env ALE/Breakout-v5] [--threads T] [--profile]`
+or `python benchmarks/ppo_throughput.py --scaling 8 32 [--device cuda] [--num-steps 128] [--json FILE]`
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import json
 import os
 import statistics
 import sys
@@ -96,6 +101,9 @@ def our_training(config: Config, updates: int) -> tuple[float, float, float]:
             rollout = next_rollout(trainer)
             mid = time.perf_counter()
             trainer.optimize(rollout)
+            # On a GPU the update's kernels may still run: wait for them before reading the clock
+            if trainer.device.type == "cuda":
+                torch.cuda.synchronize(trainer.device)
             end = time.perf_counter()
             if update > 0:
                 rollout_times.append(mid - start)
@@ -247,6 +255,23 @@ class OtherLoad:
         return max(0.0, (busy - self.start[0]) - (ours - self.start[1])) / seconds
 
 
+def scaling(args: argparse.Namespace) -> None:
+    """Our trainer alone, on `--device`, for each number of environments in `--scaling`: one line per count as it
+    goes and, with `--json`, the figures in a file."""
+    results = []
+    for num_envs in args.scaling:
+        config = Config(env_id=args.env, num_envs=num_envs, num_steps=args.num_steps, total_steps=10_000_000,
+                        progress=False, device=args.device, torch_threads=args.threads)
+        steps_per_second, rollout, update = our_training(config, args.updates)
+        results.append({"num_envs": num_envs, "num_steps": args.num_steps, "steps_per_second": steps_per_second,
+                        "rollout_seconds": rollout, "update_seconds": update})
+        print(f"{num_envs:4d} envs x {args.num_steps} steps: {steps_per_second:8.0f} steps/s "
+              f"(per update of {config.batch_size} steps: rollout {rollout:.2f} s, update {update:.2f} s)", flush=True)
+        # After every count, so that a run stopped by a time limit keeps what it measured
+        if args.json:
+            Path(args.json).write_text(json.dumps(results, indent=2) + "\n")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--env", default="ALE/Breakout-v5")
@@ -258,9 +283,18 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="then show where our trainer's time goes")
     parser.add_argument("--profile-updates", type=int, default=3, help="timed updates for --profile")
     parser.add_argument("--top-ops", type=int, default=15, help="operators listed by --profile")
+    parser.add_argument("--scaling", type=int, nargs="+", metavar="ENVS",
+                        help="only our trainer's steps/s, for each of these numbers of environments")
+    parser.add_argument("--num-steps", type=int, default=128, help="steps per rollout for --scaling")
+    parser.add_argument("--device", default="auto", help="torch device for --scaling (default: auto)")
+    parser.add_argument("--json", help="with --scaling, also write the figures to this JSON file")
     args = parser.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
+    if args.scaling:
+        print(f"{args.env}; torch {torch.__version__}, device {trainer_module.select_device(args.device)}", flush=True)
+        scaling(args)
+        return
     config = Config(env_id=args.env, total_steps=10_000_000, progress=False, torch_threads=args.threads)
     print(
         f"{args.env}, {config.num_envs} envs x {config.num_steps} steps, {config.num_epochs} epochs x "
