@@ -42,6 +42,7 @@ from .config import Config, ConfigError
 from .gae import generalized_advantage_estimation
 from .losses import clipped_policy_loss, clipped_value_loss, explained_variance, normalize_advantages
 from .model import ActorCritic
+from .transfer import Transfer
 
 # The columns of `metrics.csv`, one row per update
 METRICS = [
@@ -60,12 +61,16 @@ METRICS = [
     "steps_per_second",
 ]
 
+# The diagnostics of the update, averaged over its minibatches
+DIAGNOSTICS = ["policy_loss", "value_loss", "entropy", "approx_kl", "clip_fraction"]
+
 # Marks a file as a checkpoint of this trainer, and its layout version
 CHECKPOINT_FORMAT = "annotated-ppo/checkpoint"
 CHECKPOINT_VERSION = 1
 
 # Settings that may differ from the checkpoint's when resuming; the others define the run
-RESUME_OVERRIDES = {"total_steps", "out", "checkpoint_every", "return_window", "device", "torch_threads", "progress"}
+RESUME_OVERRIDES = {"total_steps", "out", "checkpoint_every", "return_window", "device", "torch_threads", "progress",
+                    "compile"}
 
 
 def select_device(name: str) -> torch.device:
@@ -172,9 +177,11 @@ class Trainer:
 
         # Seed the global generator, which initializes the model
         torch.manual_seed(config.seed)
-        # A separate generator samples the actions and shuffles the minibatches;
+        # A separate generator samples the actions and shuffles the minibatches, on the model's device;
         # its state goes into checkpoints
-        self.generator = torch.Generator().manual_seed(config.seed)
+        self.generator = torch.Generator(self.device).manual_seed(config.seed)
+        # The copies of each step between the games and the device
+        self.transfer = Transfer(self.device)
 
         if checkpoint is None:
             # A new run: fresh games, with the game seeds drawn from the run's seed
@@ -189,6 +196,11 @@ class Trainer:
 
         # The model, with one policy output per action of this game
         self.model = ActorCritic(self.games.num_actions).to(self.device)
+        # The model as the rollout calls it (`act`) and as the update calls it (`learn`): the same parameters,
+        # compiled with `torch.compile` if asked for
+        self.act = self.learn = self.model
+        if config.compile:
+            self.act, self.learn = torch.compile(self.act), torch.compile(self.learn)
         # Adam, with the $\epsilon$ of the baselines implementation
         self.optimizer = torch.optim.Adam(self.model.parameters(), lr=config.learning_rate, eps=config.adam_eps)
 
@@ -226,23 +238,24 @@ class Trainer:
         Sample $a_t \sim \pi_\theta(\cdot|s_t)$ for a batch of observations, and return the actions,
         their log-probabilities $\log \pi_\theta(a_t|s_t)$ and the values $V_\theta(s_t)$.
         No gradients are needed here: the update recomputes everything it differentiates.
+        Everything happens on the model's device, where the sampling generator lives too.
         """
 
         with torch.inference_mode():
-            logits, values = self.model(observations.to(self.device))
-            # $\log \pi_\theta(a|s_t)$ for every action $a$, on the CPU where the sampling generator lives
-            log_policy = torch.log_softmax(logits.float(), dim=-1).cpu()
+            logits, values = self.act(observations.to(self.device))
+            # $\log \pi_\theta(a|s_t)$ for every action $a$
+            log_policy = torch.log_softmax(logits.float(), dim=-1)
             # Sample one action per environment from $\pi_\theta(\cdot|s_t)$
             actions = torch.multinomial(log_policy.exp(), 1, generator=self.generator).squeeze(-1)
             # $\log \pi_\theta(a_t|s_t)$ of the sampled actions
             log_probs = log_policy.gather(-1, actions.unsqueeze(-1)).squeeze(-1)
-        return actions, log_probs, values.float().cpu()
+        return actions, log_probs, values.float()
 
     def values_of(self, observations: torch.Tensor) -> torch.Tensor:
-        """$V_\\theta(s)$ for a batch of observations, without gradients."""
+        """$V_\\theta(s)$ for a batch of observations, without gradients, on the model's device."""
 
         with torch.inference_mode():
-            return self.model(observations.to(self.device))[1].float().cpu()
+            return self.act(observations.to(self.device))[1].float()
 
     def rollout(self) -> dict[str, torch.Tensor]:
         r"""
@@ -252,31 +265,32 @@ class Trainer:
         `[steps, envs, ...]`, ready for [GAE](gae.py).
         """
 
-        config = self.config
+        config, device = self.config, self.device
         steps, envs = config.num_steps, config.num_envs
-        # $s_t$: the observations acted on
-        observations = torch.zeros((steps, envs, 4, 84, 84), dtype=torch.uint8)
-        # $a_t$, $\log \pi_{\theta_{old}}(a_t|s_t)$ and $V_{\theta_{old}}(s_t)$
-        actions = torch.zeros((steps, envs), dtype=torch.long)
-        log_probs = torch.zeros((steps, envs))
-        values = torch.zeros((steps, envs))
-        # $r_t$, clipped to its sign
+        # $s_t$: the observations acted on, as `uint8` frames on the model's device
+        observations = torch.zeros((steps, envs, 4, 84, 84), dtype=torch.uint8, device=device)
+        # $a_t$, $\log \pi_{\theta_{old}}(a_t|s_t)$ and $V_{\theta_{old}}(s_t)$, on the device where they are computed
+        actions = torch.zeros((steps, envs), dtype=torch.long, device=device)
+        log_probs = torch.zeros((steps, envs), device=device)
+        values = torch.zeros((steps, envs), device=device)
+        # $r_t$, clipped to its sign, and the episode ends come from the games: they stay on the CPU
+        # until the rollout is over, and then cross to the device in one copy each
         rewards = torch.zeros((steps, envs))
         # $d_t$: the step reached a terminal state; $e_t$: the episode ended (terminal or truncated)
         terminated = torch.zeros((steps, envs), dtype=torch.bool)
         episode_ends = torch.zeros((steps, envs), dtype=torch.bool)
         # $V(s'_t)$ where an episode was truncated: the value of its final observation
-        truncated_values: dict[tuple[int, int], float] = {}
+        truncated_values: dict[tuple[int, int], torch.Tensor] = {}
         # The games that ended during this rollout
         finished = []
 
         for t in range(steps):
-            # $s_t$
-            observations[t] = torch.from_numpy(self.observations)
+            # $s_t$, copied to the device
+            self.transfer.upload(self.observations, observations[t])
             # $a_t \sim \pi_{\theta_{old}}(\cdot|s_t)$
             actions[t], log_probs[t], values[t] = self.sample_actions(observations[t])
-            # Take the actions in the games
-            step = self.games.step(actions[t].numpy())
+            # Take the actions in the games: the actions are the only thing that comes back from the device
+            step = self.games.step(self.transfer.download(actions[t]))
             # Clip the rewards to $\{-1, 0, +1\}$, as in the published results; the games keep the raw score
             rewards[t] = torch.from_numpy(np.sign(step.rewards))
             # A lost life or a game over is terminal
@@ -285,7 +299,7 @@ class Trainer:
             episode_ends[t] = torch.from_numpy(step.terminated | step.truncated)
             # Bootstrap a truncated episode from the value of its final observation
             for env, final_observation in step.final_observations.items():
-                truncated_values[(t, env)] = float(self.values_of(torch.from_numpy(final_observation[None]))[0])
+                truncated_values[(t, env)] = self.values_of(torch.from_numpy(final_observation[None]))[0]
             finished.extend(step.finished)
             # $s_{t+1}$
             self.observations = step.observations
@@ -296,6 +310,8 @@ class Trainer:
         # The final observations of truncated episodes replace $s_{t+1}$, which starts a new game
         for (t, env), value in truncated_values.items():
             next_values[t, env] = value
+        # The rewards and episode ends join the rest on the device
+        rewards, terminated, episode_ends = (tensor.to(device) for tensor in (rewards, terminated, episode_ends))
 
         return {
             "observations": observations,
@@ -338,7 +354,7 @@ class Trainer:
         # $R_t = \hat{A}_t + V_{\theta_{old}}(s_t)$
         returns = advantages + rollout["values"]
 
-        # Flatten `[steps, envs]` into one batch of samples, on the training device
+        # Flatten `[steps, envs]` into one batch of samples (on the training device already)
         batch = {
             "observations": rollout["observations"].flatten(0, 1),
             "actions": rollout["actions"].flatten(),
@@ -347,21 +363,21 @@ class Trainer:
             "advantages": advantages.flatten(),
             "returns": returns.flatten(),
         }
-        batch = {name: tensor.to(self.device) for name, tensor in batch.items()}
         # The frames scaled to $[0, 1]$, once for all epochs; the minibatches are taken from them
         observations = self.model.prepare(batch["observations"])
 
-        # Sums of the diagnostics over all minibatches
-        totals = {"policy_loss": 0.0, "value_loss": 0.0, "entropy": 0.0, "approx_kl": 0.0, "clip_fraction": 0.0}
+        # Sums of the diagnostics over all minibatches, on the device: reading a value from a GPU waits for the GPU,
+        # so they are read once, at the end
+        totals = torch.zeros(len(DIAGNOSTICS), dtype=torch.float64, device=self.device)
         num_minibatches = 0
         for _ in range(config.num_epochs):
             # A new random order of the samples for each epoch
-            order = torch.randperm(config.batch_size, generator=self.generator).to(self.device)
+            order = torch.randperm(config.batch_size, generator=self.generator, device=self.device)
             for start in range(0, config.batch_size, config.minibatch_size):
                 # The indices of this minibatch
                 indices = order[start : start + config.minibatch_size]
                 # $\pi_\theta(\cdot|s_t)$ and $V_\theta(s_t)$ under the current parameters
-                logits, values = self.model.forward_prepared(observations[indices])
+                logits, values = self.learn(observations[indices])
                 # $\log \pi_\theta(a|s_t)$ for every action
                 log_policy = torch.log_softmax(logits, dim=-1)
                 # $\log \pi_\theta(a_t|s_t)$ of the actions that were taken
@@ -390,16 +406,12 @@ class Trainer:
                 # Take the Adam step
                 self.optimizer.step()
 
-                # Add up the diagnostics
-                totals["policy_loss"] += policy.loss.item()
-                totals["value_loss"] += value_loss.item()
-                totals["entropy"] += entropy.item()
-                totals["approx_kl"] += float(policy.approx_kl)
-                totals["clip_fraction"] += float(policy.clip_fraction)
+                # Add up the diagnostics, in the order of `DIAGNOSTICS`
+                totals += torch.stack([policy.loss, value_loss, entropy, policy.approx_kl, policy.clip_fraction]).detach()
                 num_minibatches += 1
 
         # Averages over the minibatches of all epochs
-        metrics = {name: total / num_minibatches for name, total in totals.items()}
+        metrics = dict(zip(DIAGNOSTICS, (totals / num_minibatches).tolist(), strict=True))
         # How well $V_{\theta_{old}}$ predicted the return targets of this rollout
         metrics["explained_variance"] = explained_variance(batch["values"], batch["returns"])
         return metrics
