@@ -2,7 +2,6 @@
 
 import csv
 import dataclasses
-import shutil
 import signal
 import subprocess
 import sys
@@ -15,7 +14,8 @@ import torch
 
 from reference_impl.ppo.config import Config, ConfigError
 from reference_impl.ppo.evaluate import evaluate
-from reference_impl.ppo.trainer import METRICS, Trainer
+from reference_impl.ppo.runlog import METRICS
+from reference_impl.ppo.trainer import Trainer
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -33,23 +33,24 @@ TINY = {
 }
 
 
-class StopAfterTwoUpdates(Trainer):
-    """Stops the way Ctrl-C does, after the second update."""
+def stop_after_update(trainer: Trainer, update: int):
+    """An update callback that stops the run the way Ctrl-C does, after `update`."""
 
-    def _log(self, *args, **kwargs):
-        super()._log(*args, **kwargs)
-        if self.update == 2:
-            self.stop_requested = True
+    def callback(report):
+        if report.update == update:
+            trainer.stop_requested = True
+
+    return callback
 
 
-class KeepsCheckpointOfUpdateTwo(Trainer):
-    """Copies the checkpoint written at update 2 (by `checkpoint_every`) next to the run's folder."""
+def copy_checkpoint_at_update(trainer: Trainer, update: int, path: Path):
+    """An update callback that writes a checkpoint of the run at `update` to `path`."""
 
-    def save_checkpoint(self, path=None):
-        written = super().save_checkpoint(path)
-        if self.update == 2:
-            shutil.copyfile(written, written.parent.parent / "update2.pt")
-        return written
+    def callback(report):
+        if report.update == update:
+            trainer.save_checkpoint(path)
+
+    return callback
 
 
 def read_metrics(path: Path) -> list[dict[str, str]]:
@@ -65,8 +66,10 @@ def without_speed(rows):
 def test_training_writes_metrics_and_checkpoint_and_resumes_exactly(tmp_path, capsys):
     # The uninterrupted run, with its progress bar
     settings = {**TINY, "progress": True}
-    full = KeepsCheckpointOfUpdateTwo(Config(**settings, out=str(tmp_path / "full"), checkpoint_every=2))
-    assert full.train()
+    full = Trainer(Config(**settings, out=str(tmp_path / "full"), checkpoint_every=2))
+    reports = []
+    copy = copy_checkpoint_at_update(full, 2, tmp_path / "update2.pt")
+    assert full.train(lambda report: (reports.append(report), copy(report)))
     full.games.close()
     # The bar shows the steps per second and the mean return of the recent games
     progress = capsys.readouterr().err
@@ -78,12 +81,23 @@ def test_training_writes_metrics_and_checkpoint_and_resumes_exactly(tmp_path, ca
         for name in ("policy_loss", "value_loss", "entropy", "approx_kl", "clip_fraction", "steps_per_second"):
             assert np.isfinite(float(row[name]))
     assert any(row["episodic_return"] for row in rows), "no game ended: the run does not exercise game ends"
-    assert list((tmp_path / "full" / "tensorboard").glob("events.out.tfevents.*"))
+    # The callback saw every update that the CSV has; TensorBoard has the diagnostics under losses/
+    assert [report.update for report in reports] == [1, 2, 3, 4]
+    assert [report.global_step for report in reports] == [int(row["global_step"]) for row in rows]
+    events = list((tmp_path / "full" / "tensorboard").glob("events.out.tfevents.*"))
+    assert events
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    accumulator = EventAccumulator(str(events[0].parent))
+    accumulator.Reload()
+    logged = set(accumulator.Tags()["scalars"])
+    assert {"losses/approx_kl", "losses/clip_fraction", "losses/entropy", "losses/explained_variance",
+            "charts/episodic_return", "charts/learning_rate"} <= logged
     assert (tmp_path / "full" / "checkpoint.pt").is_file()
 
     # The same run, stopped after two updates...
-    first = StopAfterTwoUpdates(Config(**TINY, out=str(tmp_path / "resumed")))
-    assert not first.train()
+    first = Trainer(Config(**TINY, out=str(tmp_path / "resumed")))
+    assert not first.train(stop_after_update(first, 2))
     first.games.close()
     assert any(row["episodic_return"] for row in read_metrics(tmp_path / "resumed" / "metrics.csv"))
     # ...and resumed from its checkpoint in a new trainer
@@ -100,7 +114,7 @@ def test_training_writes_metrics_and_checkpoint_and_resumes_exactly(tmp_path, ca
 
     # Resuming from the checkpoint of update 2 in the finished run's own folder recomputes updates 3 and 4:
     # their rows in metrics.csv are replaced, not repeated, and the model ends the same
-    again = Trainer.from_checkpoint(tmp_path / "update2.pt")
+    again = Trainer.from_checkpoint(tmp_path / "update2.pt", {"out": str(tmp_path / "full")})
     assert again.update == 2
     assert again.train()
     again.games.close()

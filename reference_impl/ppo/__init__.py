@@ -29,9 +29,12 @@ and it works well across many tasks.
 * [Generalized Advantage Estimation](gae.py): how good each action was, from rewards and values.
 * [Losses](losses.py): the clipped surrogate objective, the clipped value loss and the diagnostics of an update.
 * [Model](model.py): the convolutional actor-critic network.
-* [Atari environments](atari.py): the games, their preprocessing, and the true game scores.
+* [Atari environments](atari.py): the games, their preprocessing, and the unclipped game score, summed over all lives.
 * [Configuration](config.py): all hyperparameters, with the standard Atari defaults.
-* [Trainer](trainer.py): the training loop, with logging, checkpoints and exact resume.
+* [Trainer](trainer.py): the training loop, which stops cleanly on Ctrl-C.
+* [Checkpoints](checkpoint.py): what a checkpoint holds, how it is checked, and exact resume.
+* [Run log](runlog.py): the metrics of every update, in `metrics.csv` and TensorBoard.
+* [Files](files.py): writing the files of a run so that nothing is lost.
 * [Evaluation](evaluate.py): playing full games with a trained agent.
 * [Command line](cli.py): `python -m reference_impl.ppo train` and `evaluate`.
 """

@@ -36,7 +36,7 @@ import numpy as np
 from ale_py import AtariVectorEnv
 from gymnasium.vector import AutoresetMode
 
-from .config import ConfigError
+from .config import Config, ConfigError
 
 # Make the `ALE/...` ids known to gymnasium's registry, which we use to look up games
 gym.register_envs(ale_py)
@@ -77,6 +77,23 @@ def rom_name(env_id: str) -> str:
 def _game_name(env_id: str) -> str:
     # `ALE/Breakout-v5` becomes `breakout`
     return env_id.removeprefix("ALE/").split("-v")[0].lower()
+
+
+def game_options(config: Config) -> dict[str, Any]:
+    """The preprocessing settings of `config` that `AtariGames` takes, by name."""
+
+    return {
+        "noop_max": config.noop_max,
+        "repeat_action_probability": config.repeat_action_probability,
+        "life_loss_ends_episode": config.life_loss_ends_episode,
+        "max_episode_frames": config.max_episode_frames,
+    }
+
+
+def make_games(config: Config, num_envs: int, seed: int) -> "AtariGames":
+    """`num_envs` games of `config.env_id` with the preprocessing settings of `config`, seeded from `seed`."""
+
+    return AtariGames(config.env_id, num_envs, seed=seed, **game_options(config))
 
 
 @dataclass
@@ -165,6 +182,9 @@ class AtariGames:
 
     # Reseed an environment's generator after this many games
     games_per_seed = 16
+    # The entries of `state_dict`
+    state_keys = ("env_id", "num_envs", "options", "games_per_seed", "seed_generator", "seeds", "resets_since_seed",
+                  "game_actions", "game_returns", "observations")
 
     def __init__(
         self,

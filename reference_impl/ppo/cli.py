@@ -15,7 +15,7 @@ python -m reference_impl.ppo evaluate runs/breakout/checkpoint.pt --episodes 10
 
 `train` offers every field of the [configuration](config.py) as a flag, with the field's docstring as its help;
 `--env` is short for `--env-id`. `train --resume CHECKPOINT` continues a run from a checkpoint of the
-[trainer](trainer.py). `evaluate` plays full games with a checkpoint's policy (see [evaluation](evaluate.py)).
+[trainer](trainer.py), and writes beside it unless `--out` is given. `evaluate` plays full games with a checkpoint's policy (see [evaluation](evaluate.py)).
 Bad input stops the command with a one-line error before any work starts.
 """
 
@@ -90,7 +90,7 @@ def _train(args: argparse.Namespace) -> int:
         config.validate()
         rom_name(config.env_id)
 
-    from .trainer import Trainer
+    from .trainer import RunStopped, Trainer
 
     if args.resume:
         trainer = Trainer.from_checkpoint(args.resume, given)
@@ -99,6 +99,10 @@ def _train(args: argparse.Namespace) -> int:
         trainer = Trainer(config)
     try:
         completed = trainer.train()
+    except RunStopped as stopped:
+        # A diverged model, a failed write or a second Ctrl-C: one line that says what is kept
+        print(f"error: {stopped}", file=sys.stderr)
+        return stopped.exit_status
     finally:
         trainer.games.close()
     checkpoint = trainer.out / "checkpoint.pt"

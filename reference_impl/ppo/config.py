@@ -24,6 +24,8 @@ import ast
 import dataclasses
 import inspect
 import itertools
+import math
+import os
 import textwrap
 from dataclasses import dataclass
 from functools import cache
@@ -120,25 +122,69 @@ class Config:
 
         # Counts that must be positive
         for name in ("total_steps", "num_envs", "num_steps", "num_epochs", "num_minibatches", "checkpoint_every",
-                     "return_window", "max_episode_frames"):
+                     "return_window", "max_episode_frames", "noop_max"):
             value = getattr(self, name)
             if value <= 0:
                 raise ConfigError(f"--{flag(name)} must be a positive number, got {value}")
+        check_seed("--seed", self.seed)
         # The rollout must split into equal minibatches
         if self.batch_size % self.num_minibatches:
             raise ConfigError(
                 f"the batch of num_envs * num_steps = {self.num_envs} * {self.num_steps} = {self.batch_size} samples "
                 f"does not divide into --num-minibatches {self.num_minibatches}"
             )
-        # Ranges of the other settings
-        if not 0.0 <= self.gamma <= 1.0 or not 0.0 <= self.gae_lambda <= 1.0:
-            raise ConfigError("--gamma and --gae-lambda must lie in [0, 1]")
-        if not 0.0 <= self.repeat_action_probability < 1.0:
-            raise ConfigError("--repeat-action-probability must lie in [0, 1)")
-        if self.learning_rate <= 0 or self.clip <= 0 or self.max_grad_norm <= 0 or self.adam_eps <= 0:
-            raise ConfigError("--learning-rate, --clip, --max-grad-norm and --adam-eps must be positive")
-        if self.noop_max < 0 or self.torch_threads < 0:
-            raise ConfigError("--noop-max and --torch-threads must not be negative")
+        # The standard deviation of the advantages of a single sample is not defined
+        if self.normalize_advantages and self.minibatch_size < 2:
+            raise ConfigError(
+                f"a minibatch of {self.minibatch_size} sample cannot normalize its advantages: use fewer "
+                f"--num-minibatches than the {self.batch_size} samples, or --no-normalize-advantages"
+            )
+        # Every float must be a finite number in its range; NaN fails every comparison
+        for name, (low, high, low_open, high_open) in FLOAT_RANGES.items():
+            value = getattr(self, name)
+            below = value <= low if low_open else value < low
+            above = value >= high if high_open else value > high
+            if not math.isfinite(value) or below or above:
+                interval = f"{'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
+                raise ConfigError(f"--{flag(name)} must be a finite number in {interval}, got {value}")
+        # What this machine can hold and run
+        cores = os.cpu_count() or 1
+        if not 0 <= self.torch_threads <= cores:
+            raise ConfigError(f"--torch-threads must lie in [0, {cores}] (the CPU cores here), got {self.torch_threads}")
+        memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+        needed = self.batch_size * BYTES_PER_SAMPLE
+        if needed > memory:
+            raise ConfigError(
+                f"a rollout of --num-envs {self.num_envs} * --num-steps {self.num_steps} samples needs "
+                f"{needed / 2**30:,.0f} GiB of memory, more than the {memory / 2**30:,.0f} GiB of this machine"
+            )
+
+
+# The range of each float setting: lowest, highest, and whether each end is excluded
+FLOAT_RANGES = {
+    "learning_rate": (0.0, 1.0, True, False),
+    "adam_eps": (0.0, 1.0, True, False),
+    "gamma": (0.0, 1.0, False, False),
+    "gae_lambda": (0.0, 1.0, False, False),
+    "clip": (0.0, 1.0, True, False),
+    "entropy_coef": (0.0, math.inf, False, True),
+    "value_coef": (0.0, math.inf, False, True),
+    "max_grad_norm": (0.0, math.inf, True, True),
+    "repeat_action_probability": (0.0, 1.0, False, True),
+}
+
+# Memory per sample of a rollout: the frames as bytes, and as floats during the update
+BYTES_PER_SAMPLE = 4 * 84 * 84 * (1 + 4)
+
+# Seeds are non-negative 64-bit integers
+MAX_SEED = 2**63 - 1
+
+
+def check_seed(name: str, seed: int) -> None:
+    """Raise `ConfigError` unless `seed`, given as the flag `name`, is a seed that every generator accepts."""
+
+    if not 0 <= seed <= MAX_SEED:
+        raise ConfigError(f"{name} must lie in [0, 2^63 - 1], got {seed}")
 
 
 def flag(name: str) -> str:

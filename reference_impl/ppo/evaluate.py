@@ -6,7 +6,7 @@ summary: Play full Atari games with a trained PPO policy from a checkpoint and r
 
 # Evaluation
 
-Load the model from a [trainer](trainer.py) checkpoint and play complete games with it in the same
+Load the model from a [checkpoint](checkpoint.py) of the [trainer](trainer.py) and play complete games with it in the same
 [Atari environments](atari.py), reporting the game scores (unclipped, summed over all lives).
 By default the actions are sampled from the policy $\pi_\theta(a|s)$, as during training;
 with `greedy=True` the agent takes the most likely action $\arg\max_a \pi_\theta(a|s)$.
@@ -18,9 +18,10 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from .config import ConfigError
-from .model import ActorCritic
-from .trainer import config_for_resume, load_checkpoint, make_games, select_device
+from .atari import make_games
+from .checkpoint import config_for_resume, load_checkpoint, load_into
+from .config import ConfigError, check_seed
+from .model import ActorCritic, select_device
 
 
 @dataclass
@@ -59,6 +60,7 @@ def evaluate(
     # Check the input before any work starts
     if episodes <= 0:
         raise ConfigError(f"--episodes must be a positive number, got {episodes}")
+    check_seed("--seed", seed)
     checkpoint = load_checkpoint(checkpoint_path)
     config = config_for_resume(checkpoint, checkpoint_path, {} if env_id is None else {"env_id": env_id})
     torch_device = select_device(device)
@@ -68,7 +70,7 @@ def evaluate(
     games = make_games(config, num_envs, seed)
     # The trained model
     model = ActorCritic(games.num_actions).to(torch_device)
-    model.load_state_dict(checkpoint["model"])
+    load_into(model, checkpoint["model"], checkpoint_path, "model")
     model.eval()
     # Sampling uses its own seeded generator, so an evaluation can be repeated
     generator = torch.Generator().manual_seed(seed)

@@ -24,6 +24,8 @@ import math
 import torch
 from torch import nn
 
+from .config import ConfigError
+
 
 def orthogonal_init(layer: nn.Module, gain: float) -> nn.Module:
     r"""
@@ -124,3 +126,17 @@ class ActorCritic(nn.Module):
         # $V_\theta(s)$, without the trailing dimension of size 1
         values = self.value_head(features).squeeze(-1)
         return logits, values
+
+
+def select_device(name: str) -> torch.device:
+    """The torch device to run the model on: `auto` picks CUDA when it is available, otherwise the CPU."""
+
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    try:
+        device = torch.device(name)
+    except RuntimeError as error:
+        raise ConfigError(f"--device: unknown device {name!r}") from error
+    if device.type == "cuda" and not torch.cuda.is_available():
+        raise ConfigError(f"--device {name}: CUDA is not available on this machine")
+    return device

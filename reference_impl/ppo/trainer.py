@@ -15,17 +15,15 @@ This module puts the pieces together into the training loop of
 3. **Optimization.** For `num_epochs` epochs, shuffle the samples into `num_minibatches` minibatches and take one
    gradient step on each, on the combined [loss](losses.py) of the [model](model.py).
 
-The loop also logs the metrics that tell whether training works, writes checkpoints,
-resumes from them exactly, and stops cleanly on Ctrl-C. All settings come from the [configuration](config.py).
+After every update the loop reports the metrics that tell whether training works to the [run log](runlog.py).
+It writes [checkpoints](checkpoint.py), resumes from them exactly, and stops cleanly on Ctrl-C.
+All settings come from the [configuration](config.py).
 """
 
-import csv
 import dataclasses
-import json
 import math
 import os
 import signal
-import tempfile
 import time
 from collections import deque
 from pathlib import Path
@@ -34,128 +32,31 @@ from typing import Any
 import numpy as np
 import torch
 from torch import nn
-from torch.utils.tensorboard import SummaryWriter
 from tqdm import tqdm
 
-from .atari import AtariGames, rom_name
+from .atari import AtariGames, make_games, rom_name
+from .checkpoint import config_for_resume, load_checkpoint, load_into, save_checkpoint
 from .config import Config, ConfigError
+from .files import prepare_folder, remove_stale_temporaries, write_error
 from .gae import generalized_advantage_estimation
 from .losses import clipped_policy_loss, clipped_value_loss, explained_variance, normalize_advantages
-from .model import ActorCritic
+from .model import ActorCritic, select_device
+from .runlog import RunLog, UpdateCallback, UpdateReport
 from .transfer import Transfer
 
-# The columns of `metrics.csv`, one row per update
-METRICS = [
-    "update",
-    "global_step",
-    "episodic_return",
-    "episodic_length",
-    "games",
-    "policy_loss",
-    "value_loss",
-    "entropy",
-    "approx_kl",
-    "clip_fraction",
-    "explained_variance",
-    "learning_rate",
-    "steps_per_second",
-]
+# The files a run writes in its folder
+RUN_FILES = ["checkpoint.pt", "metrics.csv", "config.json"]
 
 # The diagnostics of the update, averaged over its minibatches
 DIAGNOSTICS = ["policy_loss", "value_loss", "entropy", "approx_kl", "clip_fraction"]
 
-# Marks a file as a checkpoint of this trainer, and its layout version
-CHECKPOINT_FORMAT = "annotated-ppo/checkpoint"
-CHECKPOINT_VERSION = 1
 
-# Settings that may differ from the checkpoint's when resuming; the others define the run
-RESUME_OVERRIDES = {"total_steps", "out", "checkpoint_every", "return_window", "device", "torch_threads", "progress",
-                    "compile"}
+class RunStopped(Exception):
+    """The run stopped before its end; the message says why and which checkpoint is kept, in one line."""
 
-
-def select_device(name: str) -> torch.device:
-    """The torch device for `name`; `auto` picks CUDA when it is available, otherwise the CPU."""
-
-    if name == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    try:
-        device = torch.device(name)
-    except RuntimeError as error:
-        raise ConfigError(f"--device: unknown device {name!r}") from error
-    if device.type == "cuda" and not torch.cuda.is_available():
-        raise ConfigError(f"--device {name}: CUDA is not available on this machine")
-    return device
-
-
-def load_checkpoint(path: str | os.PathLike) -> dict[str, Any]:
-    """Read a checkpoint written by `Trainer.save_checkpoint`; a missing, corrupt or foreign file is a `ConfigError`."""
-
-    path = Path(path)
-    if not path.is_file():
-        raise ConfigError(f"{path}: no such checkpoint file")
-    # `weights_only=True` loads tensors and plain Python values only, never arbitrary objects
-    try:
-        checkpoint = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as error:
-        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise ConfigError(f"{path}: not a readable checkpoint ({reason})") from error
-    if not isinstance(checkpoint, dict) or checkpoint.get("format") != CHECKPOINT_FORMAT:
-        raise ConfigError(f"{path}: not a checkpoint of this PPO trainer")
-    if checkpoint.get("version") != CHECKPOINT_VERSION:
-        raise ConfigError(f"{path}: checkpoint version {checkpoint.get('version')} is not supported")
-    # The settings must be those of this version of `Config`
-    try:
-        Config(**checkpoint["config"])
-    except (KeyError, TypeError) as error:
-        raise ConfigError(f"{path}: the checkpoint's settings do not match this trainer ({error})") from error
-    return checkpoint
-
-
-def config_for_resume(checkpoint: dict[str, Any], path: str | os.PathLike, overrides: dict[str, Any]) -> Config:
-    """The checkpoint's configuration with the allowed `overrides`; a different game or setting is an error."""
-
-    config = Config(**checkpoint["config"])
-    # A checkpoint of another game has another action set and another experience
-    requested_env = overrides.get("env_id", config.env_id)
-    if requested_env != config.env_id:
-        raise ConfigError(f"{path} is a checkpoint for {config.env_id}, not for {requested_env}")
-    # Other settings that define the run cannot change without breaking the exact continuation
-    for name, value in overrides.items():
-        if name != "env_id" and name not in RESUME_OVERRIDES and value != getattr(config, name):
-            raise ConfigError(
-                f"--{name.replace('_', '-')} cannot change when resuming ({path} has {getattr(config, name)!r})"
-            )
-    return dataclasses.replace(config, **{k: v for k, v in overrides.items() if k in RESUME_OVERRIDES})
-
-
-def make_games(config: Config, num_envs: int, seed: int) -> AtariGames:
-    """`num_envs` games of `config.env_id` with the preprocessing settings of `config`, seeded from `seed`."""
-
-    return AtariGames(
-        config.env_id,
-        num_envs,
-        seed=seed,
-        noop_max=config.noop_max,
-        repeat_action_probability=config.repeat_action_probability,
-        life_loss_ends_episode=config.life_loss_ends_episode,
-        max_episode_frames=config.max_episode_frames,
-    )
-
-
-def atomic_write(path: Path, write: Any) -> None:
-    """Call `write(file_object)` on a temporary file next to `path`, then rename it over `path`."""
-
-    # The temporary file is in the same folder, so the rename is atomic
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(descriptor, "wb") as file:
-            write(file)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    def __init__(self, message: str, exit_status: int):
+        super().__init__(message)
+        self.exit_status = exit_status
 
 
 class Trainer:
@@ -166,7 +67,8 @@ class Trainer:
     All checks of the user's input happen here, before any environment is created or any file is written.
     """
 
-    def __init__(self, config: Config, checkpoint: dict[str, Any] | None = None):
+    def __init__(self, config: Config, checkpoint: dict[str, Any] | None = None,
+                 checkpoint_path: Path | None = None):
         # Check the settings and the game id before any work starts
         config.validate()
         rom_name(config.env_id)
@@ -174,6 +76,10 @@ class Trainer:
         self.device = select_device(config.device)
         if config.torch_threads:
             torch.set_num_threads(config.torch_threads)
+        # The output folder must be writable; a killed run may have left temporary files in it
+        self.out = Path(config.out)
+        prepare_folder(self.out)
+        remove_stale_temporaries(self.out, RUN_FILES)
 
         # Seed the global generator, which initializes the model
         torch.manual_seed(config.seed)
@@ -191,7 +97,10 @@ class Trainer:
             # A resumed run: replay the games of the checkpoint
             games_state = dict(checkpoint["games"])
             games_state["observations"] = games_state["observations"].numpy()
-            self.games = AtariGames.restore(games_state)
+            try:
+                self.games = AtariGames.restore(games_state)
+            except (RuntimeError, ValueError, TypeError) as error:
+                raise ConfigError(f"{checkpoint_path}: the checkpoint's games cannot be replayed ({error})") from error
             self.observations = self.games.observations
 
         # The model, with one policy output per action of this game
@@ -201,7 +110,7 @@ class Trainer:
         self.act = self.learn = self.model
         if config.compile:
             self.act, self.learn = torch.compile(self.act), torch.compile(self.learn)
-        # Adam, with the $\epsilon$ of the baselines implementation. The fused kernel updates every parameter in one
+        # Adam, with the $\epsilon$ of OpenAI Baselines. The fused kernel updates every parameter in one
         # pass; PyTorch's default on the CPU loops over the tensors, one operation at a time, which took about 20 times
         # as long per step on the CPU of our benchmark
         self.optimizer = torch.optim.Adam(self.model.parameters(), lr=config.learning_rate, eps=config.adam_eps,
@@ -212,19 +121,28 @@ class Trainer:
         self.global_step = 0
         # The returns of the most recent games, for the progress bar
         self.recent_returns: deque[float] = deque(maxlen=config.return_window)
+        # The learning-rate schedule (see `learning_rate`)
+        self.schedule = {"update": 1, "rate": config.learning_rate, "num_updates": config.num_updates}
+        # The last checkpoint written or resumed from, and its update: what a failed run keeps
+        self.last_checkpoint: tuple[Path, int] | None = None
 
         if checkpoint is not None:
             # Continue exactly where the checkpoint stopped
-            self.model.load_state_dict(checkpoint["model"])
-            self.optimizer.load_state_dict(checkpoint["optimizer"])
+            load_into(self.model, checkpoint["model"], checkpoint_path, "model")
+            load_into(self.optimizer, checkpoint["optimizer"], checkpoint_path, "optimizer state")
             self.generator.set_state(checkpoint["generator"])
             self.update = checkpoint["update"]
             self.global_step = checkpoint["global_step"]
             self.recent_returns.extend(checkpoint["recent_returns"])
+            self.schedule = dict(checkpoint["schedule"])
+            self.last_checkpoint = (checkpoint_path, self.update)
+            # A changed number of updates redraws the schedule from the rate of the last update done
+            if self.schedule["num_updates"] != config.num_updates and config.num_updates > self.update:
+                self.schedule = {"update": self.update, "rate": self.learning_rate(self.update),
+                                 "num_updates": config.num_updates}
 
         # Set when Ctrl-C was pressed: stop after the current update
         self.stop_requested = False
-        self.out = Path(config.out)
 
     @classmethod
     def from_checkpoint(cls, path: str | os.PathLike, overrides: dict[str, Any] | None = None) -> "Trainer":
@@ -232,7 +150,7 @@ class Trainer:
 
         checkpoint = load_checkpoint(path)
         config = config_for_resume(checkpoint, path, overrides or {})
-        return cls(config, checkpoint)
+        return cls(config, checkpoint, Path(path))
 
     def sample_actions(self, observations: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         r"""
@@ -423,75 +341,59 @@ class Trainer:
         r"""
         ### Learning rate schedule
 
-        With `anneal_lr`, update $k = 1, \dots, K$ uses $\alpha_k = \alpha_0 \left(1 - \frac{k - 1}{K}\right)$,
-        which falls linearly from $\alpha_0$ towards zero; otherwise $\alpha_0$ throughout.
+        With `anneal_lr`, update $k = 1, \dots, K$ uses $\alpha_k = \alpha_0 \frac{K + 1 - k}{K}$: a straight line that
+        falls from $\alpha_0$ at the first update towards zero, which it would reach one update after the last.
+        Otherwise $\alpha_0$ throughout.
+
+        The line depends on $K$, the number of updates, and a resumed run may change it with `--total-steps`.
+        The rule is then: the line is redrawn from the rate $\alpha_M$ of the last update done, $M$, to zero one update
+        after the new last update $K'$, so $\alpha_k = \alpha_M \frac{K' + 1 - k}{K' + 1 - M}$ for $k > M$. The rate
+        does not jump, and a checkpoint stores the line, so a later resume continues it exactly.
+        With the same $K$ the line is the same: the resumed run is exactly the run that never stopped.
         """
 
-        config = self.config
-        if not config.anneal_lr:
-            return config.learning_rate
-        return config.learning_rate * (1.0 - (update - 1) / config.num_updates)
+        if not self.config.anneal_lr:
+            return self.config.learning_rate
+        # The line through $(M, \alpha_M)$ that reaches zero at $K + 1$; $M = 1$ and $\alpha_M = \alpha_0$ for a new run
+        start, rate, num_updates = self.schedule["update"], self.schedule["rate"], self.schedule["num_updates"]
+        return rate * (num_updates + 1 - update) / (num_updates + 1 - start)
 
     def save_checkpoint(self, path: Path | None = None) -> Path:
-        r"""
-        ### Checkpoints
-
-        A checkpoint holds everything the run depends on: the model, the optimizer, the state of the
-        random generator, the state of the games (their seeds and actions, see [AtariGames](atari.py)) and
-        the position in the run. It is written to a temporary file first and then renamed,
-        so an interrupted write never leaves a broken checkpoint behind.
-        """
+        """Write a [checkpoint](checkpoint.py) of the run as it is now, by default `checkpoint.pt` in `out`."""
 
         path = path or self.out / "checkpoint.pt"
         games_state = self.games.state_dict()
         games_state["observations"] = torch.from_numpy(games_state["observations"])
-        checkpoint = {
-            "format": CHECKPOINT_FORMAT,
-            "version": CHECKPOINT_VERSION,
+        save_checkpoint(path, {
             "config": dataclasses.asdict(self.config),
             "update": self.update,
             "global_step": self.global_step,
+            "schedule": dict(self.schedule),
             "model": self.model.state_dict(),
             "optimizer": self.optimizer.state_dict(),
             "generator": self.generator.get_state(),
             "games": games_state,
             "recent_returns": list(self.recent_returns),
-        }
-        atomic_write(path, lambda file: torch.save(checkpoint, file))
+        })
+        if path == self.out / "checkpoint.pt":
+            self.last_checkpoint = (path, self.update)
         return path
 
-    def _open_logs(self) -> tuple[SummaryWriter, Any, Any]:
-        # Create the output folder and record the configuration
-        self.out.mkdir(parents=True, exist_ok=True)
-        config_json = json.dumps(dataclasses.asdict(self.config), indent=2) + "\n"
-        atomic_write(self.out / "config.json", lambda file: file.write(config_json.encode()))
-        metrics_path = self.out / "metrics.csv"
-        # On resume, drop the rows of updates after the checkpoint: they will be computed again
-        if self.update > 0 and metrics_path.exists():
-            with metrics_path.open(newline="") as file:
-                kept = [row for row in csv.DictReader(file) if int(row["update"]) <= self.update]
-            text = ",".join(METRICS) + "\n" + "".join(",".join(row[name] for name in METRICS) + "\n" for row in kept)
-            atomic_write(metrics_path, lambda file: file.write(text.encode()))
-        new_file = not metrics_path.exists() or metrics_path.stat().st_size == 0
-        csv_file = metrics_path.open("a", newline="")
-        csv_writer = csv.DictWriter(csv_file, fieldnames=METRICS)
-        if new_file:
-            csv_writer.writeheader()
-        # TensorBoard forgets the events after the checkpoint's step, for the same reason
-        writer = SummaryWriter(str(self.out / "tensorboard"), purge_step=self.global_step + 1 if self.update else None)
-        return writer, csv_file, csv_writer
-
-    def train(self) -> bool:
+    def train(self, on_update: UpdateCallback | None = None) -> bool:
         r"""
         ## The training loop
 
-        Runs the remaining updates, then writes a final checkpoint.
+        Runs the remaining updates, then writes a final checkpoint. After every update, the
+        [run log](runlog.py) and then `on_update`, if given, receive the report of the update.
         Returns `False` if Ctrl-C stopped the run early (a checkpoint is written then too), `True` otherwise.
+
+        A run that cannot go on raises `RunStopped` and keeps the last checkpoint as it was:
+        a loss or a parameter that is no longer finite (the model has diverged, and nothing after it is worth
+        saving), a write that fails (a full disk), or a second Ctrl-C, which stops at once.
         """
 
         config = self.config
-        writer, csv_file, csv_writer = self._open_logs()
-        # Ctrl-C asks the loop to stop after the current update; a second Ctrl-C aborts at once
+        # Ctrl-C asks the loop to stop after the current update; a second Ctrl-C stops at once
         previous_handler = signal.signal(signal.SIGINT, self._on_interrupt)
         progress = tqdm(
             total=config.num_updates * config.batch_size,
@@ -503,56 +405,67 @@ class Trainer:
         # Steps per second are measured over this session's updates
         start_time, start_step = time.perf_counter(), self.global_step
         try:
-            while self.update < config.num_updates and not self.stop_requested:
-                self.update += 1
-                # Set the learning rate of this update
-                for group in self.optimizer.param_groups:
-                    group["lr"] = self.learning_rate(self.update)
-                # Collect experience with the current policy
-                rollout = self.rollout()
-                self.global_step += config.batch_size
-                # Learn from it
-                metrics = self.optimize(rollout)
+            with RunLog(self.out, config, self.update, self.global_step) as log:
+                callbacks = [log] if on_update is None else [log, on_update]
+                while self.update < config.num_updates and not self.stop_requested:
+                    self.update += 1
+                    # Set the learning rate of this update
+                    for group in self.optimizer.param_groups:
+                        group["lr"] = self.learning_rate(self.update)
+                    # Collect experience with the current policy
+                    rollout = self.rollout()
+                    self.global_step += config.batch_size
+                    # Learn from it, unless it made the model diverge
+                    metrics = self.optimize(rollout)
+                    self._check_finite(metrics)
 
-                # Log what happened
-                self._log(writer, csv_writer, csv_file, metrics, rollout["finished"], start_time, start_step)
-                progress.update(config.batch_size)
-                if self.recent_returns:
-                    progress.set_postfix(ret=f"{np.mean(self.recent_returns):.1f}", refresh=False)
-                # Write a checkpoint every `checkpoint_every` updates
-                if self.update % config.checkpoint_every == 0:
-                    self.save_checkpoint()
-            # Always write one at the end, whether the run finished or was interrupted
-            self.save_checkpoint()
+                    # Report the update
+                    self.recent_returns.extend(game.game_return for game in rollout["finished"])
+                    metrics["learning_rate"] = self.optimizer.param_groups[0]["lr"]
+                    metrics["steps_per_second"] = (self.global_step - start_step) / (time.perf_counter() - start_time)
+                    report = UpdateReport(self.update, self.global_step, metrics, rollout["finished"])
+                    for callback in callbacks:
+                        callback(report)
+                    progress.update(config.batch_size)
+                    if self.recent_returns:
+                        progress.set_postfix(ret=f"{np.mean(self.recent_returns):.1f}", refresh=False)
+                    # Write a checkpoint every `checkpoint_every` updates
+                    if self.update % config.checkpoint_every == 0:
+                        self.save_checkpoint()
+                # Always write one at the end, whether the run finished or was interrupted
+                self.save_checkpoint()
+        except KeyboardInterrupt as error:
+            raise RunStopped(f"second Ctrl-C: stopped at once; {self._kept()}", 130) from error
+        except OSError as error:
+            path = Path(error.filename) if error.filename else self.out
+            raise RunStopped(f"{write_error(path, error)}: the run stopped; {self._kept()}", 1) from error
         finally:
             signal.signal(signal.SIGINT, previous_handler)
             progress.close()
-            writer.close()
-            csv_file.close()
         return not self.stop_requested
 
+    def _check_finite(self, metrics: dict[str, float]) -> None:
+        # A NaN or an infinity in any minibatch reaches the averages of the losses
+        losses = ("policy_loss", "value_loss", "entropy")
+        diverged = [name for name in losses if not math.isfinite(metrics[name])]
+        if not diverged and not all(bool(torch.isfinite(p).all()) for p in self.model.parameters()):
+            diverged = ["parameters"]
+        if diverged:
+            raise RunStopped(
+                f"update {self.update}: the {', '.join(diverged)} became NaN or infinite, so the model has diverged "
+                f"and is not saved; {self._kept()}", 1
+            )
+
+    def _kept(self) -> str:
+        # Which checkpoint the stopped run leaves, for its one-line report
+        if self.last_checkpoint is None:
+            return "no checkpoint was written"
+        path, update = self.last_checkpoint
+        return f"the last checkpoint, {path} (update {update}), is kept"
+
     def _on_interrupt(self, signum: int, frame: Any) -> None:
-        # The second Ctrl-C raises `KeyboardInterrupt` as usual
+        # The second Ctrl-C raises `KeyboardInterrupt`, which `train` reports
         if self.stop_requested:
             raise KeyboardInterrupt
         self.stop_requested = True
-        tqdm.write("Ctrl-C: stopping after this update and writing a checkpoint (press again to abort)")
-
-    def _log(self, writer, csv_writer, csv_file, metrics, finished, start_time, start_step) -> None:
-        # Per game: its return and length, at the step where it ended
-        for game in finished:
-            self.recent_returns.append(game.game_return)
-            writer.add_scalar("charts/episodic_return", game.game_return, self.global_step)
-            writer.add_scalar("charts/episodic_length", game.length, self.global_step)
-        # Per update: the averages of the games that ended in it, the losses and the diagnostics
-        row: dict[str, Any] = {"update": self.update, "global_step": self.global_step, "games": len(finished)}
-        row["episodic_return"] = np.mean([game.game_return for game in finished]) if finished else ""
-        row["episodic_length"] = np.mean([game.length for game in finished]) if finished else ""
-        row.update(metrics)
-        row["learning_rate"] = self.optimizer.param_groups[0]["lr"]
-        row["steps_per_second"] = (self.global_step - start_step) / (time.perf_counter() - start_time)
-        for name in METRICS[5:]:
-            if not (isinstance(row[name], float) and math.isnan(row[name])):
-                writer.add_scalar(f"losses/{name}" if "loss" in name else f"charts/{name}", row[name], self.global_step)
-        csv_writer.writerow(row)
-        csv_file.flush()
+        tqdm.write("Ctrl-C: stopping after this update and writing a checkpoint (press again to stop at once)")
