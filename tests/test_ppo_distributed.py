@@ -127,7 +127,7 @@ def _gradient_of_half(rank: int, config: Config, rollout_path: Path, results: Pa
 def test_first_gradient_of_two_ranks_with_n_envs_is_that_of_one_rank_with_2n_envs(tmp_path):
     # One epoch of one minibatch: the gradient of the whole batch, advantages normalized over it
     single = {**TINY, "num_epochs": 1, "num_minibatches": 1}
-    one_rank = Trainer(Config(**single, num_envs=4, out=str(tmp_path / "one")))
+    one_rank = Trainer(Config(**{**single, "num_envs": 4}, out=str(tmp_path / "one")))
     rollout = one_rank.rollout()
     torch.save(rollout, tmp_path / "rollout.pt")
     one_rank.optimize(rollout)
