@@ -261,7 +261,7 @@ def scaling(args: argparse.Namespace) -> None:
     results = []
     for num_envs in args.scaling:
         config = Config(env_id=args.env, num_envs=num_envs, num_steps=args.num_steps, total_steps=10_000_000,
-                        progress=False, device=args.device, torch_threads=args.threads)
+                        progress=False, device=args.device, torch_threads=args.threads, compile=args.compile)
         steps_per_second, rollout, update = our_training(config, args.updates)
         results.append({"num_envs": num_envs, "num_steps": args.num_steps, "steps_per_second": steps_per_second,
                         "rollout_seconds": rollout, "update_seconds": update})
@@ -288,6 +288,7 @@ def main() -> None:
     parser.add_argument("--num-steps", type=int, default=128, help="steps per rollout for --scaling")
     parser.add_argument("--device", default="auto", help="torch device for --scaling (default: auto)")
     parser.add_argument("--json", help="with --scaling, also write the figures to this JSON file")
+    parser.add_argument("--compile", action="store_true", help="with --scaling, train with --compile")
     args = parser.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)

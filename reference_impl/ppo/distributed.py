@@ -69,7 +69,7 @@ class Ranks:
         current one; `device` itself otherwise."""
         if device.type == "cuda" and device.index is None and self.world_size > 1:
             device = torch.device("cuda", self.local_rank)
-        if device.type == "cuda":
+        if device.type == "cuda" and device.index is not None:
             torch.cuda.set_device(device)
         return device
 
