@@ -6,6 +6,9 @@ import argparse
 import json
 import os
 import shutil
+import signal
+import subprocess
+import sys
 from pathlib import Path, PurePosixPath
 
 import pytest
@@ -187,3 +190,76 @@ def test_a_malformed_state_file_is_refused_naming_file_and_fault(project, state,
     with pytest.raises(UserError) as raised:
         Catalog.load("ja", GAE, project[1])
     assert str(raised.value) == f"{catalog.state_path}: {fault}"
+
+
+def translations_on_disk(folder: Path) -> set[tuple[str, str, str]]:
+    """(catalog, English, translation) of every translation kept in a catalog or its sidecar's obsolete section."""
+    found = set()
+    for path in folder.rglob("*.json"):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        name = path.relative_to(folder).as_posix().removesuffix(".state.json").removesuffix(".json")
+        if path.name.endswith(".state.json"):
+            found |= {(name, key, value) for key, value in data.get("obsolete", {}).items()}
+        elif not name.startswith("en/"):
+            found |= {(name, key, value) for key, value in data.items() if value}
+    return found
+
+
+# Runs `extract` (sources argv[2], catalogs argv[3]) and kills itself with SIGKILL just before its file
+# operation number argv[1] (renames of atomic writes, deletions), seen through Python's audit hooks: a real
+# kill -9 at a write boundary, no hook in the code.
+KILLED_EXTRACT = """
+import os, signal, sys
+limit, count = int(sys.argv[1]), [0]
+def hook(event, args):
+    if event in ("os.rename", "os.remove"):
+        count[0] += 1
+        if count[0] > limit:
+            os.kill(os.getpid(), signal.SIGKILL)
+sys.addaudithook(hook)
+import argparse
+from tools import extract_cmd
+sys.exit(extract_cmd.run(argparse.Namespace(prune=False, source_root=sys.argv[2], translations=sys.argv[3])))
+"""
+
+
+def test_kill_9_at_every_write_of_extract_loses_no_translation(project) -> None:
+    """`extract` is killed after each of its writes in turn; whatever it left, every translation is still on disk,
+    and the next `extract` gives what the uninterrupted run gives."""
+    source, translations = project
+    module = source / "toy" / "gae.py"
+    original = module.read_text(encoding="utf-8")
+    extract(project)
+    for lang in ("ja", "zh"):  # every entry translated
+        edit_json(catalog_path(lang, GAE, translations),
+                  lambda data, lang=lang: data.update({key: f"{lang} {n}" for n, key in enumerate(data)}))
+    module.write_text(original.replace("This is a toy version", "This is a small toy version"), encoding="utf-8")
+    extract(project)  # INTRO's translation is now obsolete; its successor gets one of its own
+    new = INTRO.replace("This is a toy version", "This is a small toy version")
+    for lang in ("ja", "zh"):
+        edit_json(catalog_path(lang, GAE, translations), lambda data: data.update({new: "新しい訳"}))
+    module.write_text(original, encoding="utf-8")  # the next extract restores INTRO's and retires the new one
+    before = snapshot(translations)
+    kept_before = translations_on_disk(translations)
+    extract(project)
+    finished = snapshot(translations)
+    assert finished != before
+
+    root = Path(__file__).resolve().parents[1]
+    env = dict(os.environ, PYTHONPATH=str(root))
+    for done in range(100):
+        shutil.rmtree(translations)
+        for name, data in before.items():
+            (translations / name).parent.mkdir(parents=True, exist_ok=True)
+            (translations / name).write_bytes(data)
+        child = subprocess.run([sys.executable, "-c", KILLED_EXTRACT, str(done), str(source), str(translations)],
+                               env=env, capture_output=True, text=True)
+        lost = kept_before - translations_on_disk(translations)
+        assert not lost, (done, lost)
+        extract(project)
+        catalogs = {name: data for name, data in snapshot(translations).items() if name.endswith(".json")}
+        assert catalogs == finished, done  # (a kill can leave a temporary file beside them: never read)
+        if child.returncode != -signal.SIGKILL:
+            break
+    assert child.returncode == 0, child.stderr
+    assert done >= 5  # English template, then two files per language, and more: each boundary was tried

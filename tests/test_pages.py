@@ -11,19 +11,10 @@ import pytest
 from tools.catalog import Translation
 from tools.document import Document, Section
 from tools.errors import UserError
-from tools.pages import (
-    SiteSettings,
-    Translator,
-    api_page_path,
-    asset_files,
-    generate_language,
-    load_labels,
-    module_name,
-    page_path,
-    paper_url,
-    render_annotated,
-    rewrite_links,
-)
+from tools.links import api_page_path, module_name, page_path, rewrite_links
+from tools.localize import Localizer
+from tools.pages import asset_files, generate_language, paper_url, render_annotated
+from tools.site_config import SiteSettings, load_labels
 
 SETTINGS = SiteSettings(
     site_name="Annotated PPO", site_url="https://example.org/site/", repo_url="https://github.com/o/r",
@@ -45,8 +36,8 @@ DOC = Document(
 KNOWN = [PurePosixPath("ppo/gae.py"), PurePosixPath("ppo/__init__.py"), PurePosixPath("ppo/losses.py")]
 
 
-def translator(lang: str, table: dict[str, str], machine: frozenset[str] = frozenset()) -> Translator:
-    return Translator(lang, {k: Translation(v, k in machine) for k, v in table.items()},
+def localizer(lang: str, table: dict[str, str], machine: frozenset[str] = frozenset()) -> Localizer:
+    return Localizer(lang, {k: Translation(v, k in machine) for k, v in table.items()},
                       f"translations/{lang}/ppo/gae.py.json", LABELS[lang])
 
 
@@ -61,7 +52,7 @@ def test_each_source_file_has_its_annotated_and_api_pages() -> None:
 
 
 def test_sections_become_linkable_rows_of_note_and_highlighted_code() -> None:
-    page = render_annotated(DOC, "en", translator("en", {}), SETTINGS, KNOWN)
+    page = render_annotated(DOC, "en", localizer("en", {}), SETTINGS, KNOWN)
     assert page.startswith('---\ntitle: "Generalized Advantage Estimation"\ndescription: "GAE for PPO."\n---\n')
     assert "\n# Generalized Advantage Estimation\n" in page  # the note's H1 is the page's title, once
     assert page.count("# Generalized Advantage Estimation") == 1
@@ -81,7 +72,7 @@ def test_sections_become_linkable_rows_of_note_and_highlighted_code() -> None:
 
 def test_code_with_backtick_fences_gets_a_longer_fence() -> None:
     doc = Document(PurePosixPath("x.py"), "X", "", [Section("Note", 'doc = """\n```\nx\n```\n"""', 1, 5)])
-    assert "````python\n" in render_annotated(doc, "en", translator("en", {}), SETTINGS, [doc.path])
+    assert "````python\n" in render_annotated(doc, "en", localizer("en", {}), SETTINGS, [doc.path])
 
 
 def test_translated_blocks_replace_english_and_missing_ones_fall_back_marked() -> None:
@@ -91,7 +82,7 @@ def test_translated_blocks_replace_english_and_missing_ones_fall_back_marked() -
         "The advantage is $A_t = Q - V$.": "アドバンテージは $A_t = Q - V$ です。",
         "Computed backwards:": "後ろから計算します：",
     }
-    t = translator("ja", table, machine=frozenset({"Computed backwards:"}))
+    t = localizer("ja", table, machine=frozenset({"Computed backwards:"}))
     page = render_annotated(DOC, "ja", t, SETTINGS, KNOWN)
     assert 'title: "一般化アドバンテージ推定"' in page
     assert 'description: "GAE for PPO."' in page  # untranslated summary: English
@@ -110,7 +101,7 @@ def test_translated_blocks_replace_english_and_missing_ones_fall_back_marked() -
 
 
 def test_consecutive_fallback_blocks_share_one_wrapper_with_their_maths() -> None:
-    t = translator("zh", {})
+    t = localizer("zh", {})
     note = t.note("First.\n\n$$x$$\n\nSecond.\n\n    indented continuation")
     assert note.count("ap-untranslated") == 1
     assert note.startswith('<div class="ap-untranslated" lang="en"')
@@ -118,7 +109,7 @@ def test_consecutive_fallback_blocks_share_one_wrapper_with_their_maths() -> Non
 
 
 def test_english_pages_have_no_fallback_markers() -> None:
-    page = render_annotated(DOC, "en", translator("en", {}), SETTINGS, KNOWN)
+    page = render_annotated(DOC, "en", localizer("en", {}), SETTINGS, KNOWN)
     assert "ap-untranslated" not in page and "ap-machine" not in page
 
 
@@ -131,7 +122,7 @@ def test_english_pages_have_no_fallback_markers() -> None:
     '<span style="display:none">隠す</span>',
 ])
 def test_a_malicious_translation_is_refused_and_the_english_shown(attack: str) -> None:
-    t = translator("ja", {"Computed backwards:": attack})
+    t = localizer("ja", {"Computed backwards:": attack})
     page = render_annotated(DOC, "ja", t, SETTINGS, KNOWN)
     assert attack not in page
     for needle in ("<script", "onerror", "javascript:", "onclick", "<iframe", "style="):
@@ -142,7 +133,7 @@ def test_a_malicious_translation_is_refused_and_the_english_shown(attack: str) -
 
 
 def test_markup_in_a_translated_title_is_refused() -> None:
-    t = translator("ja", {"Generalized Advantage Estimation": "<b>GAE</b>"})
+    t = localizer("ja", {"Generalized Advantage Estimation": "<b>GAE</b>"})
     assert t.text("Generalized Advantage Estimation") == "Generalized Advantage Estimation"
     assert "markup in a title" in t.warnings[0]
 

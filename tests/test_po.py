@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import io
+import os
 import shutil
 from pathlib import Path
 
@@ -159,3 +160,39 @@ def test_bad_po_files_are_reported_with_their_name(translations: Path, tmp_path:
                        encoding="utf-8")
     with pytest.raises(UserError, match=r"en\.po: the Language header must be one of ja, zh, found de"):
         import_files(translations, english)
+
+
+def hostile_po(path: Path, context: str, lang: str = "ja") -> Path:
+    """A PO file with one honest entry, then one whose msgctxt points somewhere else."""
+    path.write_text(f'msgid ""\nmsgstr ""\n"Language: {lang}\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+                    'msgctxt "toy/gae.py · comment"\nmsgid "Advantages table"\nmsgstr "表"\n\n'
+                    f'msgctxt "{context}"\nmsgid "Advantages table"\nmsgstr "書き換え"\n', encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("target", ["english", "other language", "absolute", "climbing"])
+def test_a_msgctxt_outside_the_language_folder_is_refused_and_nothing_is_written(translations: Path, tmp_path: Path,
+                                                                                target: str) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "evil.json").write_text('{\n  "Advantages table": ""\n}\n', encoding="utf-8")
+    context = {"english": "../en/toy/gae.py", "other language": "../zh/toy/gae.py",
+               "absolute": str(outside / "evil"),
+               "climbing": os.path.relpath(outside / "evil", translations / "ja")}[target] + " · comment"
+    before, outside_before = snapshot(translations), snapshot(outside)
+    with pytest.raises(UserError, match=r"hostile\.po:\d+: msgctxt names '.*', which is not a source file with a "
+                                        r"catalog in .*ja: nothing imported"):
+        import_files(translations, hostile_po(tmp_path / "hostile.po", context))
+    assert snapshot(translations) == before
+    assert snapshot(outside) == outside_before
+
+
+def test_several_po_files_are_all_checked_before_any_catalog_is_written(translations: Path, tmp_path: Path) -> None:
+    export(translations, tmp_path / "po")
+    good = tmp_path / "po" / "ja" / "toy" / "gae.py.po"
+    good.write_text(good.read_text(encoding="utf-8").replace('msgstr "アドバンテージの表"', 'msgstr "表"'),
+                    encoding="utf-8")
+    before = snapshot(translations)
+    with pytest.raises(UserError, match="msgctxt names"):
+        import_files(translations, good, hostile_po(tmp_path / "hostile.po", "../en/toy/gae.py · comment"))
+    assert snapshot(translations) == before

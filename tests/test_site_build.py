@@ -28,7 +28,7 @@ import pytest
 
 from tools.build import build_site, write_root_pages
 from tools.errors import UserError
-from tools.pages import load_labels
+from tools.site_config import load_labels
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("site-fixture")]
 

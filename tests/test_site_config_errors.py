@@ -22,14 +22,20 @@ def edit(path, old: str, new: str) -> None:
 
 @pytest.mark.parametrize(("old", "new", "fault"), [
     ("site_name: Annotated PPO", "site_name: [Annotated PPO", ": invalid YAML: expected ',' or ']'"),
-    ("  languages:\n", "  languages: English\n  unused:\n", ": extra.languages must be a mapping, found str"),
-    ("  reading_order:\n", "  reading_order: 3\n  unused:\n", ": extra.reading_order must be a list, found int 3"),
-    ("  branch: main", "  branch: [main]", ': extra.branch must be a string, found list ["main"]'),
+    ("    languages:\n", "    languages: English\n    unused:\n",
+     ": extra.literate.languages must map language codes to names (en: English, ja: 日本語, ...), found str"),
+    ("      zh: 简体中文\n", "      xx-nowhere: Nowhere\n", ": extra.literate.languages: 'xx-nowhere' is not a language code "
+                                                      "Babel knows"),
+    ("    reading_order:\n", "    reading_order: 3\n    unused:\n",
+     ": extra.literate.reading_order must be a list, found int 3"),
+    ("    branch: main", "    branch: [main]", ': extra.literate.branch must be a string, found list ["main"]'),
+    ("    links: strict", "    links: loose", ": extra.literate.links must be one of strict, warn, found 'loose'"),
     ("plugins:\n", "plugins: search\nunused:\n", ": plugins must be a list, found str"),
     ("theme:\n", "theme: 5\nunused:\n", ": theme must be a mapping, found int"),
     ("      handlers:\n", "      handlers: python\n      unused:\n",
      ": plugins: mkdocstrings: handlers.python.options.extensions must be a list"),
-    ("site_url: https://annotated-ppo.github.io/annotated-ppo/", "site_url: ''", ": site_url is required"),
+    ("    site_url: https://annotated-ppo.github.io/annotated-ppo/", "    site_url: ''",
+     ": extra.literate.site_url is required"),
 ])
 def test_a_broken_mkdocs_yml_is_named_with_the_setting(scratch_repo, old: str, new: str, fault: str) -> None:
     config = scratch_repo.root / "mkdocs.yml"
@@ -49,7 +55,7 @@ def test_a_missing_mkdocs_yml_is_named(scratch_repo) -> None:
 
 @pytest.mark.parametrize(("old", "new", "fault"), [
     # An unknown language: labels for a language the site does not have (a typo of a code, say).
-    ("zh:\n", "fr:\n", "labels for fr, which mkdocs.yml's extra.languages does not list (en, ja, zh)"),
+    ("zh:\n", "fr:\n", "labels for fr, which mkdocs.yml's extra.literate.languages does not list (en, ja, zh)"),
     ("ja:\n", "ja: Japanese\nunused:\n", "ja: expected a mapping of label → text, found str"),
     ("  home: ホーム", "  home: [ホーム]", "ja.home must be a string, found list"),
     ('  view_code_title: "GitHub で {path}', '  view_code_title: "GitHub で {file}',
@@ -80,13 +86,14 @@ def test_serve_on_a_busy_port_says_so_before_building(scratch_repo) -> None:
 
 
 def test_serve_whose_first_build_cannot_start_stops_with_the_reason(scratch_repo) -> None:
-    edit(scratch_repo.root / "mkdocs.yml", "  languages:\n", "  languages: English\n  unused:\n")
+    edit(scratch_repo.root / "mkdocs.yml", "    languages:\n", "    languages: English\n    unused:\n")
     line = scratch_repo.error("serve", "--port", "0")
-    assert line.endswith("mkdocs.yml: extra.languages must be a mapping, found str \"English\"")
+    assert line.endswith("mkdocs.yml: extra.literate.languages must map language codes to names (en: English, "
+                         "ja: 日本語, ...), found str \"English\"")
 
 
 def test_the_repository_config_and_labels_pass_these_checks() -> None:
-    from tools.pages import load_site
+    from tools.site_config import load_site
 
     _, settings, labels = load_site(ROOT / "mkdocs.yml", ROOT / "site" / "labels.yml")
     assert list(settings.languages) == list(labels) == ["en", "ja", "zh"]

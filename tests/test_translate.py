@@ -73,6 +73,8 @@ class Server:
                     text = PLACEHOLDER_RE.sub("", text, count=1)
                 elif mode == "wide":
                     text = text.replace("[[", "［［ ").replace("]]", "］］")
+                elif mode == "hostile":  # what a compromised server could send: take over the theme's config
+                    text += '\n{: #__config }'
                 elif mode == "merge":
                     text = "\n".join(line for line in text.split("\n") if not PLACEHOLDER_RE.fullmatch(line))
                 if libre:
@@ -184,6 +186,16 @@ def test_damaged_placeholders_are_rejected_and_the_entry_stays_missing(translati
     server.script.clear()
     assert run_translate(translations, server) == 0  # a later run fills what was rejected
     assert all(Catalog.load("ja", "toy/gae.py", translations).state(k) == "machine" for k in catalog.entries)
+
+
+def test_a_translation_that_sets_an_id_is_rejected_and_never_stored(translations, server, capsys) -> None:
+    server.script = ["hostile"] * 30
+    assert run_translate(translations, server) == 1
+    out = capsys.readouterr().out
+    assert 'attribute id="__config" that the English does not have is not allowed' in out
+    stored = [value for source in ("toy/gae.py", "toy/readme.md")
+              for value in Catalog.load("ja", source, translations).entries.values()]
+    assert stored and not any("__config" in value for value in stored)
 
 
 def test_widened_placeholders_are_accepted_and_lost_separators_fall_back_to_single_requests(

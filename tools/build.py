@@ -7,7 +7,8 @@
    translation, the switcher's languages) and run `mkdocs build --strict` for it in a process of its own, languages
    in parallel (`--jobs`). A separate process per language is also what keeps jieba, which Material's search uses
    as soon as it can import it, to the Chinese build: the others are started with the import blocked.
-3. Each language is built into a staging folder and swapped into `<out>/<lang>/` only when it succeeded; a language
+3. Each language is built into a staging folder and swapped into `<out>/<lang>/` in one step
+   (`tools.files.replace_folder`) only when it succeeded, so `<out>/<lang>/` is always one whole build; a language
    whose inputs have not changed since its last build (same generated pages, configuration, templates, sources and
    catalogs) is not rebuilt. Then `<out>/index.html` (sends a browser to its preferred language among those built
    into `<out>`) and a root `404.html` are written.
@@ -39,16 +40,18 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from tools.errors import UserError
-from tools.files import output_folder, write_atomic
-from tools.paths import CONFIG_FILE, GENERATED, ROOT, SITE, SOURCE_ROOT, TRANSLATIONS
+from tools.files import output_folder, replace_folder, write_atomic
+from tools.paths import CONFIG_FILE, GENERATED, LABELS_FILE, ROOT, SOURCE_ROOT, TRANSLATIONS
+from tools.site_config import CONFIG_ENV, DEFAULT_SOURCE, SEGMENTERS, TOOL_ROOT, TOOL_SITE, language_handlers
 
 if TYPE_CHECKING:
     from tools.document import Document
-    from tools.pages import Generated, SiteSettings
+    from tools.pages import Generated
+    from tools.site_config import SiteSettings
 # Everything besides the generated pages that a language's output depends on.
-_TEMPLATE_INPUTS = (SITE / "overrides", SITE / "hooks.py", SITE / "labels.yml")
-_CODE_INPUTS = ("pages.py", "build.py", "sanitize.py", "griffe_translate.py", "document.py", "extract.py",
-                "catalog.py")
+_TEMPLATE_INPUTS = (TOOL_SITE / "overrides", TOOL_SITE / "hooks.py", LABELS_FILE)
+_CODE_INPUTS = ("pages.py", "links.py", "localize.py", "site_config.py", "build.py", "sanitize.py",
+                "griffe_translate.py", "document.py", "extract.py", "catalog.py")
 _PACKAGES = ("mkdocs", "mkdocs-material", "mkdocstrings", "mkdocstrings-python", "griffe", "pymdown-extensions",
              "markdown", "pygments", "nh3", "jieba")
 
@@ -82,12 +85,15 @@ def language_overrides(config: Mapping[str, Any], settings: SiteSettings, lang: 
                        source_root: Path = SOURCE_ROOT) -> dict[str, Any]:
     """The top-level settings that turn the root `mkdocs.yml` into one language's configuration.
 
-    `config` is the raw `mkdocs.yml` and `settings` what `tools.pages.load_settings` read (and checked) from it.
+    `config` is the raw `mkdocs.yml` and `settings` what `tools.site_config.load_settings` read (and checked) from it.
     """
     root = settings.site_url
+    handlers = language_handlers(lang)
     theme_setting = config.get("theme") or {}
     theme = {"name": theme_setting} if isinstance(theme_setting, str) else copy.deepcopy(dict(theme_setting))
-    theme["language"] = lang
+    theme["language"] = handlers.theme
+    # The generator's templates, unless the project brings its own (a path relative to mkdocs.yml).
+    theme.setdefault("custom_dir", str(TOOL_SITE / "overrides"))
 
     plugins: list[Any] = []
     for entry in config.get("plugins") or []:
@@ -96,7 +102,7 @@ def language_overrides(config: Mapping[str, Any], settings: SiteSettings, lang: 
             raise UserError(f"{CONFIG_FILE}: plugins: the options of {name} must be a mapping")
         options = copy.deepcopy(options) if options else {}
         if name in ("search", "material/search"):
-            options["lang"] = [lang]
+            options["lang"] = [handlers.search]
         elif name == "mkdocstrings":
             _set_docstring_language(options, lang, translations, source_root)
         plugins.append({name: options} if options else name)
@@ -109,16 +115,23 @@ def language_overrides(config: Mapping[str, Any], settings: SiteSettings, lang: 
     extra["alternate"] = [{"name": name, "link": f"{root}{code}/", "lang": code}
                           for code, name in settings.languages.items()]
 
-    return {
+    overrides = {
         "docs_dir": str(docs_dir),
         "site_dir": str(site_dir),
         "site_url": f"{root}{lang}/",
+        "repo_url": settings.repo_url,
+        "repo_name": settings.repo_name,
         "nav": nav,
         "theme": theme,
         "plugins": plugins,
         "extra": extra,
         "strict": True,
     }
+    if "hooks" not in config:  # the sanitiser: the generator's, unless the project lists hooks of its own
+        overrides["hooks"] = [str(TOOL_SITE / "hooks.py")]
+    if settings.links == "warn":  # broken links in the notes are listed by page generation, not fatal
+        overrides["validation"] = {"links": {"not_found": "info", "anchors": "info"}}
+    return overrides
 
 
 def prepare_language(lang: str, config: Mapping[str, Any], settings: SiteSettings,
@@ -143,8 +156,9 @@ def configure_process(lang: str, handler: logging.Handler, level: int) -> None:
     Material segments search text with jieba whenever it can import it; only Chinese wants that (it would cut
     Japanese kanji apart), so other languages run with the import blocked.
     """
-    if lang != "zh":
-        sys.modules["jieba"] = None  # type: ignore[assignment]
+    wanted = language_handlers(lang).segmenter
+    for module in set(SEGMENTERS.values()) - {wanted}:
+        sys.modules[module] = None  # type: ignore[assignment]
     for name in ("mkdocs", "annotated_ppo"):
         logger = logging.getLogger(name)
         logger.addHandler(handler)
@@ -191,9 +205,9 @@ def inputs_digest(lang: str, pages_digest: str, overrides: Mapping[str, Any], so
                         sort_keys=True, default=str).encode())
     _hash_tree(h, CONFIG_FILE, ROOT)
     for path in _TEMPLATE_INPUTS:
-        _hash_tree(h, path, ROOT)
+        _hash_tree(h, path, path.parent)
     for name in _CODE_INPUTS:
-        _hash_tree(h, ROOT / "tools" / name, ROOT)
+        _hash_tree(h, TOOL_ROOT / "tools" / name, TOOL_ROOT)
     _hash_tree(h, source_root, source_root)  # the API reference reads the sources itself
     _hash_tree(h, translations / lang, translations)
     for package in _PACKAGES:
@@ -215,6 +229,8 @@ def _source_date_epoch() -> str:
 def _run_worker(spec: dict[str, Any], emit: Callable[[str], None]) -> tuple[int, float, list[str]]:
     """Build one language in a child process; its output goes to `emit` line by line, prefixed."""
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH=spec["epoch"], PYTHONIOENCODING="utf-8")
+    env[CONFIG_ENV] = str(CONFIG_FILE)  # the child works on the same project, wherever it starts
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(TOOL_ROOT), env.get("PYTHONPATH")]))
     start = time.perf_counter()
     process = subprocess.Popen([sys.executable, "-m", "tools.build", "--worker", json.dumps(spec)], cwd=ROOT,
                                env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -232,7 +248,8 @@ def build_site(out: Path, languages: Iterable[str] | None = None, jobs: int = 0,
                source_root: Path = SOURCE_ROOT, translations: Path = TRANSLATIONS, force: bool = False,
                emit: Callable[[str], None] = print) -> BuildReport:
     """Generate the pages and build every requested language into `<out>/<lang>/`; see the module docstring."""
-    from tools.pages import load_documents, load_site
+    from tools.pages import load_documents
+    from tools.site_config import load_site
 
     started = time.perf_counter()
     config, settings, labels = load_site()
@@ -240,7 +257,10 @@ def build_site(out: Path, languages: Iterable[str] | None = None, jobs: int = 0,
     unknown = [lang for lang in wanted if lang not in settings.languages]
     if unknown:
         raise UserError(f"{CONFIG_FILE}: unknown language(s) {', '.join(unknown)}; "
-                        f"extra.languages lists {', '.join(settings.languages)}")
+                        f"extra.literate.languages lists {', '.join(settings.languages)}")
+    if settings.placeholder:
+        emit(f"note: {CONFIG_FILE}: extra.literate.site_url and repo_url are still the placeholders "
+             f"({settings.repo_url}): set them to where the project lives")
     out = output_folder(Path(out).resolve())
     work_dir = Path(work_dir).resolve()
     documents = load_documents(source_root)
@@ -288,8 +308,7 @@ def build_site(out: Path, languages: Iterable[str] | None = None, jobs: int = 0,
             failures.append(lang)
             emit_locked(f"[{lang}] FAILED after {seconds:.1f}s (mkdocs build --strict exited {code})")
             return
-        shutil.rmtree(target, ignore_errors=True)
-        os.replace(staging, target)
+        replace_folder(staging, target)  # served folders are whole builds, even if we are killed here
         write_atomic(Path(spec["stamp"]), json.dumps({"digest": spec["digest"], "out": str(target)}) + "\n")
         results[lang].built = True
         results[lang].seconds = seconds
@@ -303,7 +322,7 @@ def build_site(out: Path, languages: Iterable[str] | None = None, jobs: int = 0,
 
     write_root_pages(out, settings.languages, settings.site_name, settings.site_url, labels)
     report = BuildReport(out, [results[lang] for lang in wanted], time.perf_counter() - started)
-    missing = ", ".join(f"{r.lang}: {r.missing}" for r in report.languages if r.lang != "en")
+    missing = ", ".join(f"{r.lang}: {r.missing}" for r in report.languages if r.lang != DEFAULT_SOURCE)
     emit(f"site: {out} ({', '.join(wanted)}) in {report.seconds:.1f}s"
          + (f"; strings shown in English for want of a translation: {missing}" if missing else ""))
     return report

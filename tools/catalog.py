@@ -40,13 +40,16 @@ from typing import Any
 
 from tools.document import Document, messages
 from tools.errors import UserError
-from tools.files import write_atomic
+from tools.files import remove, write_atomic
 from tools.paths import TRANSLATIONS
+from tools.site_config import project
 
-SOURCE_LANGUAGE = "en"
-TARGET_LANGUAGES = ("ja", "zh")
+# The configured languages (mkdocs.yml's extra.literate.languages): the first is the sources', the rest are translated.
+SOURCE_LANGUAGE = project().source_language
+TARGET_LANGUAGES = project().target_languages
 STATE_SUFFIX = ".state.json"
 STATE_SECTIONS = ("fuzzy", "machine", "obsolete")
+PLAIN_CONTEXTS = ("title", "summary")  # the last part of a template location: `ppo/gae.py:1 · title`
 # Similarity (difflib ratio) above which an obsolete translation is offered for a new string.
 FUZZY_CUTOFF = 0.6
 
@@ -76,6 +79,11 @@ def is_state_file(path: Path) -> bool:
     return path.name.endswith(STATE_SUFFIX)
 
 
+def is_plain(location: str) -> bool:
+    """Whether the message at this template location is plain text: a page's title or summary (no markup)."""
+    return location.rpartition(" · ")[2] in PLAIN_CONTEXTS
+
+
 def source_of(catalog: Path, lang: str, root: Path = TRANSLATIONS) -> PurePosixPath:
     """The source path a catalog (or sidecar) belongs to: `translations/ja/ppo/gae.py.json` → `ppo/gae.py`."""
     relative = Path(catalog).resolve().relative_to((Path(root) / lang).resolve()).as_posix()
@@ -99,6 +107,12 @@ def parse_json(text: str, origin: Path | str) -> Any:
 
 
 def read_json_file(path: Path) -> Any:
+    """A catalog file's JSON; an oversized file (`tools.validate.MAX_CATALOG_BYTES`) is refused unread."""
+    from tools.validate import MAX_CATALOG_BYTES
+
+    size = Path(path).stat().st_size
+    if size > MAX_CATALOG_BYTES:
+        raise UserError(f"{path}: {size:,} bytes, over the limit of {MAX_CATALOG_BYTES:,} bytes per catalog file")
     try:
         text = Path(path).read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
@@ -170,10 +184,11 @@ class Catalog:
 
     @classmethod
     def load(cls, lang: str, source: PurePosixPath | str, root: Path = TRANSLATIONS) -> Catalog:
-        """Read a catalog and its sidecar; missing files give an empty catalog."""
+        """Read a catalog and its sidecar (finishing an interrupted save); missing files give an empty catalog."""
         catalog = cls(lang, PurePosixPath(source), root=Path(root))
         catalog.entries = read_string_map(catalog.path)
         catalog._load_state()
+        catalog.recover()
         return catalog
 
     def _load_state(self) -> None:
@@ -214,16 +229,43 @@ class Catalog:
         return data
 
     def save(self) -> bool:
-        """Write the catalog and its sidecar atomically (the sidecar is removed when empty)."""
+        """Write the catalog and its sidecar so that a crash between any two writes loses no translation.
+
+        Each file is written atomically, in this order: (1) when the catalog gains translations, the sidecar with
+        them added as obsolete; (2) the catalog; (3) the sidecar as it should be (removed when empty). Whichever
+        write a crash (kill -9, power loss) comes after, every translation is on disk in the catalog or in the
+        sidecar, and `load` puts back one whose English is in the catalog, still empty (`recover`); `extract`
+        restores the others. Returns whether a file changed.
+        """
         self.normalise()
-        changed = write_atomic(self.path, dumps(self.entries))
+        try:
+            on_disk = read_string_map(self.path)
+        except (UserError, OSError):
+            on_disk = {}  # unreadable: it is replaced whole
+        try:
+            old_state = self.state_path.read_bytes()
+        except OSError:
+            old_state = None
         state = self.state_data()
+        gained = {key: value for key, value in self.entries.items() if value and on_disk.get(key) != value}
+        if gained:
+            write_atomic(self.state_path, dumps({**state, "obsolete": {**gained, **self.obsolete}}))
+        changed = write_atomic(self.path, dumps(self.entries))
         if state:
-            changed |= write_atomic(self.state_path, dumps(state))
-        elif self.state_path.exists():
-            self.state_path.unlink()
-            changed = True
-        return changed
+            write_atomic(self.state_path, dumps(state))
+        else:
+            remove(self.state_path)
+        return changed or old_state != (dumps(state).encode("utf-8") if state else None)
+
+    def recover(self) -> None:
+        """Finish a save that a crash interrupted (see `save`): an obsolete translation whose English is in the
+        catalog with no translation goes back in; one equal to the catalog's value is dropped from obsolete."""
+        for key, value in list(self.obsolete.items()):
+            if key in self.entries:
+                if not self.entries[key]:
+                    self.entries[key] = value
+                if self.entries[key] == value:
+                    del self.obsolete[key]
 
 
 def load_translations(lang: str, source_rel: PurePosixPath | str, root: Path = TRANSLATIONS) -> dict[str, Translation]:

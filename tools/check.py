@@ -4,12 +4,11 @@ Each problem is one line, `FILE: "KEY": FAULT` (or `FILE:LINE:COLUMN: ...` for J
 the exit status 1. With no files, every catalog and sidecar under `translations/` is checked, and each is compared
 with what extraction finds in `reference_impl/` now.
 
-A translation must keep exactly, as a multiset, the maths, code, link and image URLs and placeholders of its English
-(`tools.protect.scan` finds them), keep a heading's level, and keep the HTML tags of the English, balanced and
-correctly nested (no link inside a link, no closing tag moved across another). A link whose text is a name such as
-`PyTorch` must keep it whole: "P <a href=...>yTorch</a>" is the split link machine translation left in labml's
-catalogs. Contributed text must not carry anything unsafe: `<script>`, `<iframe>`, `<style>` (and similar embeds),
-event-handler attributes (`onclick=`), `javascript:`/`vbscript:`/`data:text/html` URLs.
+Each translation is judged by `tools.validate`, the policy the build applies too: what the build would refuse
+(unsafe markup, attributes the English does not set, external images, bidi controls, oversized entries, markup in
+titles) and what a faithful translation keeps (maths, code, URLs, placeholders, tags, heading level, link texts
+that are names: "P <a href=...>yTorch</a>" is the split link machine translation left in labml's catalogs).
+Fuzzy suggestions and obsolete and machine texts in the sidecars are judged the same way.
 
 Our catalogs must also be in the canonical format (sorted keys, two-space indent, UTF-8, final newline), have no
 duplicate keys, and hold only keys that are in the source (stale keys mean: run `python -m tools extract`).
@@ -26,23 +25,16 @@ from __future__ import annotations
 import argparse
 import json
 import re
-from collections import Counter
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 
 from tools import catalog as catalogs
 from tools.errors import UserError
 from tools.paths import SOURCE_ROOT, TRANSLATIONS
-from tools.protect import LABML_PLACEHOLDER_RE, PLACEHOLDER_RE, scan
+from tools.protect import LABML_PLACEHOLDER_RE
+from tools.validate import MAX_CATALOG_BYTES, refusals, short, translation_faults
 
-VOID_TAGS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-                       "track", "wbr"})
-UNSAFE_TAGS = frozenset({"script", "iframe", "style", "object", "embed", "frame", "frameset", "applet", "base",
-                         "form", "meta", "link"})
-UNSAFE_SCHEMES = ("javascript:", "vbscript:", "data:text/html")
-URL_ATTRIBUTES = ("href", "src", "action", "formaction", "xlink:href", "poster")
-
+__all__ = ["Checker", "Problem", "run", "translation_faults"]  # translation_faults: the policy, for callers here
 
 @dataclass(frozen=True)
 class Problem:
@@ -57,218 +49,6 @@ class Problem:
             return f"{self.path}: {self.fault}"
         return f"{self.path}: {short(self.key)}: {self.fault}"
 
-
-def short(text: str, limit: int = 60) -> str:
-    """A key as it appears in messages: quoted, on one line, cut at `limit` characters."""
-    flat = text.replace("\n", "\\n")
-    return json.dumps(flat[:limit] + ("…" if len(flat) > limit else ""), ensure_ascii=False).replace("\\\\n", "\\n")
-
-
-# --- HTML structure ------------------------------------------------------------------------------------------
-
-
-class _Structure(HTMLParser):
-    """Tags, nesting faults, links and unsafe content of a piece of HTML (or of Markdown's inline HTML)."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tags: Counter[str] = Counter()
-        self.faults: list[str] = []
-        self.unsafe: list[str] = []
-        self.urls: list[str] = []
-        self.links: list[tuple[str, str]] = []  # (href, text)
-        self._stack: list[str] = []
-        self._link_text: list[list[str]] = []
-        self._hrefs: list[str] = []
-
-    def _attributes(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in UNSAFE_TAGS:
-            self.unsafe.append(f"<{tag}> is not allowed")
-        for name, value in attrs:
-            if name.startswith("on"):
-                self.unsafe.append(f"event handler attribute {name}= is not allowed")
-            if name in URL_ATTRIBUTES and value is not None:
-                self.urls.append(value)
-                if unsafe_url(value):
-                    self.unsafe.append(f"{unsafe_url(value)} URL in {name}= is not allowed")
-            elif name == "style" and value and ("expression(" in value.lower() or "url(" in value.lower()):
-                self.unsafe.append("style= with url()/expression() is not allowed")
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags[tag] += 1
-        self._attributes(tag, attrs)
-        if tag in VOID_TAGS:
-            return
-        if tag == "a":
-            if "a" in self._stack:
-                self.faults.append("link inside a link (<a> inside <a>)")
-            self._link_text.append([])
-            self._hrefs.append(dict(attrs).get("href") or "")
-        self._stack.append(tag)
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags[tag] += 1
-        self._attributes(tag, attrs)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in VOID_TAGS:
-            return
-        if self._stack and self._stack[-1] == tag:
-            self._close(self._stack.pop())
-        elif tag in self._stack:
-            inner = self._stack[-1]
-            self.faults.append(f"</{tag}> closes <{tag}> while <{inner}> is still open (wrongly nested tags)")
-            while self._stack and self._stack[-1] != tag:
-                self._close(self._stack.pop())
-            self._close(self._stack.pop())
-        else:
-            self.faults.append(f"</{tag}> has no opening tag")
-
-    def _close(self, tag: str) -> None:
-        if tag == "a" and self._link_text:
-            self.links.append((self._hrefs.pop(), "".join(self._link_text.pop())))
-
-    def handle_data(self, data: str) -> None:
-        for text in self._link_text:
-            text.append(data)
-
-    def finish(self) -> None:
-        self.close()
-        for tag in self._stack:
-            self.faults.append(f"<{tag}> is never closed")
-        self._stack.clear()
-
-
-def unsafe_url(url: str) -> str | None:
-    """The dangerous scheme of a URL (`javascript:` ...), ignoring case, whitespace and control characters."""
-    compact = "".join(char for char in url if char > " ").lower()
-    for scheme in UNSAFE_SCHEMES:
-        if compact.startswith(scheme):
-            return scheme.rstrip(":")
-    return None
-
-
-@dataclass
-class _Parts:
-    """What a message must preserve, and what it contains."""
-
-    maths: Counter[str]
-    code: Counter[str]
-    urls: Counter[str]
-    placeholders: Counter[str]
-    structure: _Structure
-    links: list[tuple[str, str]]  # (url, link text), Markdown and HTML
-    nested_links: int
-
-
-def _prose(text: str) -> str:
-    """Text between protected spans, for the HTML parser: only what `scan` calls a tag may be a tag."""
-    return text.replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _parts(text: str) -> _Parts:
-    spans = scan(text)
-    maths, code, urls, placeholders = Counter(), Counter(), Counter(), Counter()
-    html: list[str] = []
-    position = 0
-    opens: list[int] = []
-    links: list[tuple[str, str]] = []
-    nested = 0
-    for span in spans:
-        html.append(_prose(text[position : span.start]))
-        position = span.end
-        if span.kind == "math":
-            maths[span.text] += 1
-        elif span.kind == "code":
-            code[span.text] += 1
-        elif span.kind in ("url", "image", "link_close"):
-            urls[span.url] += 1
-        elif span.kind == "placeholder":
-            placeholders[span.text] += 1
-        if span.kind == "tag":
-            html.append(span.text)
-        elif span.kind == "link_open":
-            if opens:
-                nested += 1
-            opens.append(span.end)
-        elif span.kind == "link_close" and opens:
-            links.append((span.url, text[opens.pop() : span.start]))
-        if span.kind in ("math", "code", "image"):
-            html.append(" ")
-    html.append(_prose(text[position:]))
-    structure = _Structure()
-    structure.feed("".join(html))
-    structure.finish()
-    for url in structure.urls:
-        urls[url] += 1
-    for match in LABML_PLACEHOLDER_RE.finditer(text):
-        if match.group() not in placeholders:
-            placeholders[match.group()] += 1
-    links.extend(structure.links)
-    return _Parts(maths, code, urls, placeholders, structure, links, nested)
-
-
-def _difference(label: str, english: Counter[str], translated: Counter[str]) -> str | None:
-    missing = list((english - translated).elements())
-    extra = list((translated - english).elements())
-    if not missing and not extra:
-        return None
-    pieces = []
-    if missing:
-        pieces.append("missing " + ", ".join(short(item, 40) for item in missing))
-    if extra:
-        pieces.append("changed or added " + ", ".join(short(item, 40) for item in extra))
-    return f"{label} not preserved: " + "; ".join(pieces)
-
-
-def _heading_level(text: str) -> int:
-    stripped = text.lstrip()
-    level = len(stripped) - len(stripped.lstrip("#"))
-    return level if level and stripped[level : level + 1] == " " else 0
-
-
-def _is_name(text: str) -> bool:
-    """A link text that is a name or identifier (`PyTorch`, `GAE`): no space, Latin letters and digits."""
-    return bool(text) and text.isascii() and not any(char.isspace() for char in text) and any(
-        char.isalpha() for char in text)
-
-
-def translation_faults(english: str, translated: str) -> list[str]:
-    """Everything wrong with one translation of one English message (empty when it is fine)."""
-    faults: list[str] = []
-    source, target = _parts(english), _parts(translated)
-    for label, a, b in (("maths", source.maths, target.maths), ("code", source.code, target.code),
-                        ("link URLs", source.urls, target.urls),
-                        ("placeholders", source.placeholders, target.placeholders)):
-        difference = _difference(label, a, b)
-        if difference:
-            faults.append(difference)
-    ours = Counter(int(m.group(1)) for m in PLACEHOLDER_RE.finditer(translated))
-    if ours and ours != Counter(int(m.group(1)) for m in PLACEHOLDER_RE.finditer(english)):
-        faults.append("machine-translation placeholders [[N]] left in the text")
-    faults.extend((Counter(target.structure.faults) - Counter(source.structure.faults)).elements())  # new ones only
-    if target.nested_links > source.nested_links:
-        faults.append("link inside a link")
-    tags = _difference("HTML tags", source.structure.tags, target.structure.tags)
-    if tags:
-        faults.append(tags)
-    faults.extend(target.structure.unsafe)
-    for url, _ in target.links:
-        if unsafe_url(url):
-            faults.append(f"{unsafe_url(url)} URL is not allowed")
-    for url, url_text in target.links:
-        if unsafe_url(url):
-            continue
-        originals = [text for link_url, text in source.links if link_url == url]
-        if (originals and url_text not in originals and _is_name(url_text.strip())
-                and any(_is_name(o.strip()) and url_text.strip() in o for o in originals)):
-            original = next(o for o in originals if url_text.strip() in o)
-            faults.append(f"link text {short(url_text, 30)} is a piece of {short(original, 30)}: the link was split "
-                          "(part of its text moved outside the tag)")
-    if _heading_level(english) != _heading_level(translated):
-        faults.append(f"heading level changed ({'#' * _heading_level(english) or 'none'} → "
-                      f"{'#' * _heading_level(translated) or 'none'})")
-    return faults
 
 
 # --- files -----------------------------------------------------------------------------------------------------
@@ -413,6 +193,13 @@ class Checker:
     def check_file(self, path: Path) -> list[Problem]:
         problems: list[Problem] = []
         name = str(path)
+        try:
+            size = Path(path).stat().st_size
+        except OSError:
+            size = 0  # _read_text says what is wrong
+        if size > MAX_CATALOG_BYTES:
+            return [Problem(name, None, f"{size:,} bytes, over the limit of {MAX_CATALOG_BYTES:,} bytes per catalog "
+                                        "file: refused unread")]
         text, fault = _read_text(Path(path))
         if text is None:
             return [Problem(name, None, fault)]
@@ -432,10 +219,11 @@ class Checker:
                                                 "final newline): run python -m tools extract to rewrite it"))
         english_template = where is not None and where[0] == catalogs.SOURCE_LANGUAGE
         if not english_template:
+            locations = (self.source_messages(where[1]) or {}) if where is not None else {}
             for key, value in data.items():
                 self.entries += 1
                 if value:
-                    faults = translation_faults(key, value)
+                    faults = translation_faults(key, value, plain=catalogs.is_plain(locations.get(key, "")))
                     if where is not None:  # our terminology applies to our catalogs only
                         faults += glossary_faults(self.glossary, where[0], key, value)
                     problems.extend(Problem(name, key, fault) for fault in faults)
@@ -490,7 +278,7 @@ class Checker:
                 continue
             if catalog_keys is not None and key not in catalog_keys:
                 problems.append(Problem(name, key, "fuzzy suggestion for a key that is not in the catalog"))
-            unsafe = [f for f in translation_faults(value["previous"], value["suggestion"]) if "not allowed" in f]
+            unsafe = refusals(value["previous"], value["suggestion"])
             problems.extend(Problem(name, key, f"fuzzy suggestion: {fault}") for fault in unsafe)
         return problems
 

@@ -4,6 +4,9 @@ Each subcommand's handler imports its module lazily, so `python -m tools check` 
 `python -m tools build` does not pay for deep-translator. Every handler returns a process exit code.
 Errors meant for the user are raised as `tools.errors.UserError` and printed as one line, without a traceback;
 so is an `OSError` (a file that cannot be read or written), named by its path.
+
+Like `mkdocs`, every command works on the `mkdocs.yml` of the current folder, or on the one `-f` names; the
+language choices are that file's languages (`extra.literate.languages`).
 """
 
 from __future__ import annotations
@@ -15,8 +18,16 @@ from collections.abc import Callable, Sequence
 
 from tools.errors import UserError
 
-LANGUAGES = ("en", "ja", "zh")
-TRANSLATED_LANGUAGES = ("ja", "zh")
+
+def configured_languages() -> tuple[str, ...] | None:
+    """The configuration's languages (the first is the sources'), or None when it cannot be read: the command
+    then reports why, in one line, when it reads the configuration itself."""
+    from tools.site_config import project
+
+    try:
+        return project().languages
+    except (UserError, OSError):
+        return None
 
 
 def _lazy(module: str, function: str = "run") -> Callable[[argparse.Namespace], int]:
@@ -45,8 +56,19 @@ def _number(kind: type, low: float, high: float | None = None, *, above: bool = 
     return parse
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _config_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-f", "--config-file", metavar="FILE",
+                        help="the project's mkdocs.yml (default: the one in the current folder)")
+
+
+def build_parser(languages: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The command line; `languages` (default: the configuration's) are the choices of `--lang`."""
+    languages = tuple(languages) if languages is not None else configured_languages()
+    # None (the configuration cannot be read): not checked here; the command reports the configuration's fault.
+    every = languages or None
+    translated = languages[1:] if languages else None
     parser = argparse.ArgumentParser(prog="python -m tools", description=__doc__.splitlines()[0])
+    _config_option(parser)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     # --- catalogs -------------------------------------------------------------------------------------------
@@ -55,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=_lazy("extract_cmd"))
 
     p = commands.add_parser("status", help="translated / fuzzy / machine / missing per language and file")
-    p.add_argument("--lang", choices=TRANSLATED_LANGUAGES, action="append", help="only these languages")
+    p.add_argument("--lang", choices=translated, action="append", help="only these languages")
     p.add_argument("--fail-under", type=_number(float, 0, 100), metavar="PCT", help="exit 1 if a language is below PCT%% translated")
     p.add_argument("--reviewed", action="store_true", help="--fail-under counts reviewed entries only (not machine)")
     p.set_defaults(handler=_lazy("status"))
@@ -65,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=_lazy("check"))
 
     p = commands.add_parser("translate", help="fill missing entries by machine translation (marked for review)")
-    p.add_argument("--lang", required=True, choices=TRANSLATED_LANGUAGES)
+    p.add_argument("--lang", required=True, choices=translated)
     p.add_argument("--backend", default="google", help="google, libre, deepl, mymemory, microsoft")
     p.add_argument("--url", help="base URL of the backend's API (LibreTranslate or a compatible server)")
     p.add_argument("--api-key", help="API key for backends that need one")
@@ -75,7 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=_lazy("translate"))
 
     p = commands.add_parser("export-po", help="write PO files (msgctxt = location) for Weblate / Crowdin / Poedit")
-    p.add_argument("--lang", choices=TRANSLATED_LANGUAGES, action="append")
+    p.add_argument("--lang", choices=translated, action="append")
     p.add_argument("--out", default="build/po", help="folder for <lang>/<file>.po")
     p.set_defaults(handler=_lazy("po", "run_export"))
 
@@ -85,25 +107,43 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("import-labml", help="seed our catalogs from labml translate_cache catalogs")
     p.add_argument("directory", help="folder of labml catalogs (*.json), searched recursively")
-    p.add_argument("--lang", choices=TRANSLATED_LANGUAGES, help="language of the catalogs (default: from names)")
+    p.add_argument("--lang", choices=translated, help="language of the catalogs (default: from names)")
     p.set_defaults(handler=_lazy("labml"))
 
     # --- site -----------------------------------------------------------------------------------------------
     p = commands.add_parser("build", help="generate pages and build the site in every language")
     p.add_argument("--out", default="build/site", help="output folder: <out>/en, <out>/ja, <out>/zh")
-    p.add_argument("--lang", choices=LANGUAGES, action="append", help="only these languages")
+    p.add_argument("--lang", choices=every, action="append", help="only these languages")
     p.add_argument("--jobs", type=_number(int, 0), default=0, help="parallel language builds (0: one per core)")
     p.set_defaults(handler=_lazy("build"))
 
     p = commands.add_parser("serve", help="preview the site with live reload")
-    p.add_argument("--lang", choices=LANGUAGES, default="en")
+    p.add_argument("--lang", choices=every, default=every[0] if every else None)
     p.add_argument("--port", type=_number(int, 0, 65535), default=8000)
     p.set_defaults(handler=_lazy("serve"))
+
+    # --- languages ------------------------------------------------------------------------------------------
+    p = commands.add_parser("add-language", help="add a language: catalogs, labels, home page, mkdocs.yml")
+    p.add_argument("code", help="a language code Babel knows (ko, fr, pt-BR, ...)")
+    p.add_argument("--name", help="the name shown in the switcher (default: the language's own name, from Babel)")
+    p.set_defaults(handler=_lazy("languages", "run_add"))
+
+    p = commands.add_parser("remove-language", help="remove a language: its catalogs, labels, home page, settings")
+    p.add_argument("code", choices=translated)
+    p.set_defaults(handler=_lazy("languages", "run_remove"))
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    """Run one command; the exit status."""
+    pre = argparse.ArgumentParser(add_help=False)
+    _config_option(pre)
+    known, rest = pre.parse_known_args(argv)  # -f anywhere on the line, before the choices are made from it
+    if known.config_file:
+        from tools.site_config import use_config
+
+        use_config(known.config_file)
+    args = build_parser().parse_args(rest)
     try:
         return args.handler(args)
     except UserError as error:

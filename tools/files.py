@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import ctypes
 import os
+import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -38,6 +41,61 @@ def write_atomic(path: Path, data: bytes | str, *, sync: bool = True) -> bool:
         Path(temporary).unlink(missing_ok=True)
         raise
     return True
+
+
+def remove(path: Path) -> bool:
+    """Delete a file if it is there (the one way every command deletes one); returns whether it was."""
+    try:
+        Path(path).unlink()
+    except FileNotFoundError:
+        return False
+    return True
+
+
+_RENAME_EXCHANGE = 2  # renameat2 flag (Linux 3.15+): swap two paths in one step
+_AT_FDCWD = -100
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two existing paths atomically (Linux `renameat2`); False where the system cannot."""
+    try:
+        function = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    sys.audit("tools.files.exchange", first, second)  # like os.rename's event: tests kill a build at each step
+    return function(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE) == 0
+
+
+def aside(target: Path) -> Path:
+    """Where `replace_folder` keeps the previous folder while it swaps without `renameat2`."""
+    return target.with_name(f".{target.name}.previous")
+
+
+def recover_folder(target: Path) -> None:
+    """Undo a `replace_folder` that a crash cut short between its two renames: the previous folder goes back."""
+    previous = aside(Path(target))
+    if previous.is_dir() and not Path(target).exists():
+        os.replace(previous, target)
+    shutil.rmtree(previous, ignore_errors=True)
+
+
+def replace_folder(new: Path, target: Path) -> None:
+    """Put the folder `new` in place of `target` so that `target`, whenever it exists, is one whole folder.
+
+    The two are swapped in one step (`renameat2(RENAME_EXCHANGE)`), then the old folder, now at `new`, is deleted;
+    a crash at any point leaves the old or the new folder at `target`. Where the system cannot swap, the old folder
+    is renamed aside first and `recover_folder` puts it back if a crash comes between the two renames.
+    """
+    new, target = Path(new), Path(target)
+    recover_folder(target)
+    if not target.exists():
+        os.replace(new, target)
+    elif _exchange(new, target):
+        shutil.rmtree(new)
+    else:
+        os.replace(target, aside(target))
+        os.replace(new, target)
+        shutil.rmtree(aside(target))
 
 
 def _file_mode(path: Path) -> int:

@@ -89,7 +89,7 @@ class TranslateDocstrings(griffe.Extension):
 
     def translate(self, docstring: str, source: PurePosixPath, is_module: bool = False) -> str:
         """One docstring of `source` in this extension's language, links pointed at the site's pages."""
-        from tools.pages import api_page_path, rewrite_links
+        from tools.links import api_page_path, rewrite_links
 
         text = strip_module_header(docstring) if is_module else docstring
         translator = self._translator(source)
@@ -100,7 +100,7 @@ class TranslateDocstrings(griffe.Extension):
         return rewrite_links(translated, source, api_page_path(source), self._known_sources(), self._site())
 
     def _site(self) -> Any:
-        from tools.pages import load_settings
+        from tools.site_config import load_settings
 
         if self._settings is None:
             self._settings = load_settings()
@@ -116,7 +116,8 @@ class TranslateDocstrings(griffe.Extension):
 
     def _translator(self, source: PurePosixPath) -> Any:
         from tools.catalog import load_translations
-        from tools.pages import Translator, load_labels
+        from tools.localize import Localizer
+        from tools.site_config import load_labels
 
         if self._labels is None:
             all_labels = load_labels(self.labels_file) if self.labels_file else load_labels()
@@ -124,5 +125,5 @@ class TranslateDocstrings(griffe.Extension):
         if source not in self._translators:
             table = {} if self.lang == "en" else load_translations(self.lang, source, self.translations)
             origin = f"translations/{self.lang}/{source}.json"
-            self._translators[source] = Translator(self.lang, table, origin, self._labels, docstring_sections=True)
+            self._translators[source] = Localizer(self.lang, table, origin, self._labels, docstring_sections=True)
         return self._translators[source]

@@ -206,8 +206,15 @@ class ImportReport:
     unchanged: int = 0
 
 
-def import_po(path: Path, root: Path = TRANSLATIONS) -> tuple[str, ImportReport]:
-    """Merge one PO file into the JSON catalogs it came from; returns its language and what happened."""
+def import_po(path: Path, root: Path = TRANSLATIONS,
+              loaded: dict[tuple[str, PurePosixPath], catalogs.Catalog] | None = None) -> tuple[str, ImportReport]:
+    """Merge one PO file into the JSON catalogs it came from; returns its language and what happened.
+
+    Every entry must belong to a source file that has an English template, and its catalog must lie inside
+    `translations/<the PO file's language>/`: a msgctxt such as `../en/ppo/gae.py · t` or an absolute path is a
+    `UserError`, raised before anything is written. With `loaded` (catalogs by language and source, shared by
+    several PO files) nothing is saved: the caller saves once every file has been read.
+    """
     try:
         raw = Path(path).read_bytes()
     except OSError as error:
@@ -223,22 +230,29 @@ def import_po(path: Path, root: Path = TRANSLATIONS) -> tuple[str, ImportReport]
     lang = po.locale.language
     previous = previous_ids(raw.decode(po.charset or "utf-8", errors="replace"))
     report = ImportReport()
-    loaded: dict[PurePosixPath, catalogs.Catalog] = {}
+    save = loaded is None
+    loaded = {} if loaded is None else loaded
+    known = {source for source, _ in catalogs.english_templates(root)}
+    folder = (Path(root) / lang).resolve()
 
-    def catalog_for(context: str | None) -> catalogs.Catalog:
+    def catalog_for(context: str | None, line: int) -> catalogs.Catalog:
+        where = f"{path}:{line}" if line else str(path)
         if not context:
-            raise UserError(f"{path}: an entry has no msgctxt: cannot tell which file it belongs to")
-        source = PurePosixPath(context.partition(SEPARATOR)[0])
-        if source not in loaded:
-            if not catalogs.catalog_path(lang, source, root).exists():
-                raise UserError(f"{path}: entry for {source}, which has no catalog in {root / lang}")
-            loaded[source] = catalogs.Catalog.load(lang, source, root)
-        return loaded[source]
+            raise UserError(f"{where}: an entry has no msgctxt: cannot tell which file it belongs to")
+        name = context.partition(SEPARATOR)[0]
+        source = PurePosixPath(name)
+        target = catalogs.catalog_path(lang, source, root)
+        if source not in known or not target.resolve().is_relative_to(folder):
+            raise UserError(f"{where}: msgctxt names {name!r}, which is not a source file with a catalog in "
+                            f"{Path(root) / lang}: nothing imported")
+        if (lang, source) not in loaded:
+            loaded[(lang, source)] = catalogs.Catalog.load(lang, source, root)
+        return loaded[(lang, source)]
 
     for message in po:
         if not message.id or not isinstance(message.id, str):
             continue  # the header; plural forms are not used by our catalogs
-        catalog = catalog_for(message.context)
+        catalog = catalog_for(message.context, message.lineno)
         key, string = message.id, message.string if isinstance(message.string, str) else ""
         before = (catalog.entries.get(key), catalog.machine.get(key), catalog.fuzzy.get(key))
         if key not in catalog.entries:
@@ -267,19 +281,23 @@ def import_po(path: Path, root: Path = TRANSLATIONS) -> tuple[str, ImportReport]
             report.reviewed += 1
     for (key, context), message in po.obsolete.items():
         if isinstance(message.string, str) and message.string:
-            catalog = catalog_for(context)
+            catalog = catalog_for(context, message.lineno)
             if key not in catalog.entries:
                 catalog.obsolete.setdefault(key, message.string)
-    for catalog in loaded.values():
-        catalog.save()
+    if save:
+        for catalog in loaded.values():
+            catalog.save()
     return lang, report
 
 
 def run_import(args: argparse.Namespace) -> int:
-    """Import edited PO files into the JSON catalogs."""
+    """Import edited PO files into the JSON catalogs: every file is read and checked before any catalog is written."""
     root = Path(getattr(args, "translations", None) or TRANSLATIONS)
-    for name in args.files:
-        lang, report = import_po(Path(name), root)
+    loaded: dict[tuple[str, PurePosixPath], catalogs.Catalog] = {}
+    reports = [(name, *import_po(Path(name), root, loaded)) for name in args.files]
+    for catalog in loaded.values():
+        catalog.save()
+    for name, lang, report in reports:
         print(f"{name}: {lang}: {report.reviewed} reviewed, {report.needs_review} need review (fuzzy), "
               f"{report.unchanged} unchanged, {report.unknown} not in the catalog (kept as obsolete)")
     return 0

@@ -108,7 +108,8 @@ class _Tags(HTMLParser):
     handle_startendtag = handle_starttag
 
 
-def _tags(html: str) -> list[tuple[str, dict[str, str]]]:
+def start_tags(html: str) -> list[tuple[str, dict[str, str]]]:
+    """(tag, {attribute: value}) of every start tag of an HTML fragment, in order."""
     parser = _Tags()
     parser.feed(html)
     parser.close()
@@ -128,8 +129,8 @@ def unsafe_content(text: str) -> list[str]:
 def _unsafe_content(text: str) -> tuple[str, ...]:
     # A page build asks about the same title and blocks several times (page, home, navigation, API reference).
     rendered = render_markdown(text)
-    before = _tags(rendered)
-    after = _tags(sanitize_html(rendered))
+    before = start_tags(rendered)
+    after = start_tags(sanitize_html(rendered))
     problems: list[str] = []
     remaining = list(after)
     for tag, attrs in before:

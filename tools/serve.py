@@ -23,13 +23,14 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from tools.errors import UserError
-from tools.paths import CONFIG_FILE, GENERATED, LABELS_FILE, SITE, SOURCE_ROOT, TRANSLATIONS
+from tools.paths import CONFIG_FILE, GENERATED, HOME_DIR, LABELS_FILE, SOURCE_ROOT, TRANSLATIONS
+from tools.site_config import TOOL_SITE
 
 
 def watched_paths(lang: str, source_root: Path = SOURCE_ROOT, translations: Path = TRANSLATIONS) -> list[Path]:
     """What a preview of `lang` reacts to (the generated pages themselves are not watched)."""
-    paths = [CONFIG_FILE, source_root, translations / lang, SITE / "overrides", SITE / "home", SITE / "assets",
-             LABELS_FILE, SITE / "hooks.py"]
+    paths = [CONFIG_FILE, source_root, translations / lang, TOOL_SITE / "overrides", HOME_DIR, TOOL_SITE / "assets",
+             LABELS_FILE, TOOL_SITE / "hooks.py"]
     return [path for path in paths if path.exists()]
 
 
@@ -42,7 +43,8 @@ def serve_site(lang: str, port: int, *, source_root: Path = SOURCE_ROOT, transla
                work_dir: Path = GENERATED) -> int:
     """Serve one language with live reload on 127.0.0.1:`port` until interrupted."""
     from tools.build import configure_process, prepare_language
-    from tools.pages import load_documents, load_site
+    from tools.pages import load_documents
+    from tools.site_config import load_site
 
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     handler = logging.StreamHandler(sys.stderr)

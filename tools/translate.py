@@ -83,7 +83,7 @@ def make_translator(backend: str, lang: str, url: str | None = None, api_key: st
     """A deep-translator client for English → `lang` (constructing it sends nothing)."""
     if backend not in LANGUAGE_CODES:
         raise UserError(f"unknown backend {backend!r}: choose one of {', '.join(LANGUAGE_CODES)}")
-    target = LANGUAGE_CODES[backend][lang]
+    target = LANGUAGE_CODES[backend].get(lang, lang)  # a language the table does not list: its own code
     import deep_translator
     from deep_translator import constants
 

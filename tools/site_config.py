@@ -1,0 +1,425 @@
+"""The site configuration: the one block of `mkdocs.yml` the generator reads (`extra.literate`), and the site's
+own words per language (`site/labels.yml`), checked once for every command that needs them.
+
+Like `mkdocs`, the generator works on the `mkdocs.yml` of the current folder, or on the file named by `-f` (the
+command line puts it into the environment as `LITERATE_CONFIG`, so that child processes read the same file). Every
+path of the block is relative to the folder of that file. The block:
+
+    extra:
+      literate:
+        site_url: https://owner.github.io/project/   # each language below it: <site_url>en/, <site_url>ja/
+        repo_url: https://github.com/owner/project   # "view code" links, Colab; also MkDocs' repo_url
+        branch: main
+        sources: [my_package]                        # the literate package: every .py and .md is a page
+        translations: translations                   # <translations>/<lang>/<source path>.json
+        languages: {en: English, ja: 日本語}          # switcher order; the first is the sources' language
+        notebook: my_package/experiment.ipynb        # the default Colab notebook ...
+        notebook_name: experiment.ipynb              # ... unless a module's folder has one of this name
+        paper: https://arxiv.org/abs/...             # for pages that link no arXiv paper of their own
+        links: strict                                # or `warn`: a link to no page fails the build, or is listed
+        reading_order: [readme.md, ...]              # these pages first in the navigation
+        labels: site/labels.yml                      # optional: the site's own words per language
+        home: site/home                              # optional: <lang>.md, the introduction of each home page
+
+Everything else is derived from it: the command line's language choices, the catalogs, the builds (one per
+language), the switcher, the search language, the labels and the root page.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from tools.errors import UserError
+
+CONFIG_ENV = "LITERATE_CONFIG"  # the configuration file, when not ./mkdocs.yml (set by -f)
+BLOCK = "extra.literate"  # where the generator's settings live in mkdocs.yml
+TOOL_ROOT = Path(__file__).resolve().parent.parent  # the generator's own files: templates, assets, KaTeX
+TOOL_SITE = TOOL_ROOT / "site"
+PLACEHOLDER_REPO = "https://github.com/annotated-ppo/annotated-ppo"
+PLACEHOLDER_SITE = "https://annotated-ppo.github.io/annotated-ppo/"
+# Defaults of the block. The only language codes written in Python are these and the tables of per-language
+# handlers (search segmenters, machine-translation codes), which list what they know about.
+DEFAULT_SOURCE = "en"
+DEFAULT_LANGUAGES = {DEFAULT_SOURCE: "English"}
+# Search segmenters Material's search imports whenever it can: only the languages listed want theirs (jieba would
+# cut Japanese kanji apart), so the others' builds run with it blocked.
+SEGMENTERS = {"zh": "jieba"}
+LINK_POLICIES = ("strict", "warn")
+
+
+def config_path() -> Path:
+    """The configuration the generator works on: `$LITERATE_CONFIG`, else `mkdocs.yml` in the current folder."""
+    named = os.environ.get(CONFIG_ENV)
+    return Path(named).resolve() if named else Path.cwd().resolve() / "mkdocs.yml"
+
+
+def use_config(path: Path | str) -> Path:
+    """Work on `path` from now on, in this process and the processes it starts (what `-f` does)."""
+    resolved = Path(path).resolve()
+    os.environ[CONFIG_ENV] = str(resolved)
+    project.cache_clear()
+    return resolved
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where a project's files are, read from the block of its configuration (no MkDocs import needed)."""
+
+    config_file: Path
+    root: Path  # the folder of the configuration; the block's paths are relative to it
+    source_root: Path  # the literate package: documents are named by their path below it
+    translations: Path
+    labels_file: Path
+    home_dir: Path
+    generated: Path  # generated pages, one docs folder per language (git-ignored)
+    languages: tuple[str, ...]  # switcher order; the first is the language of the sources
+
+    @property
+    def source_language(self) -> str:
+        """The language the sources are written in (the catalogs' keys)."""
+        return self.languages[0]
+
+    @property
+    def target_languages(self) -> tuple[str, ...]:
+        """The languages translated into."""
+        return self.languages[1:]
+
+
+class _BlockLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml without MkDocs: tags it does not know (`!!python/name:`, `!ENV`) read as null."""
+
+
+_BlockLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+_BlockLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
+
+
+def _read_yaml(path: Path, loader: type = _BlockLoader) -> Any:
+    try:
+        with open(path, encoding="utf-8") as stream:
+            return yaml.load(stream, Loader=loader)  # a SafeLoader subclass
+    except OSError as error:
+        raise UserError(f"{path}: cannot read: {error.strerror or error}") from None
+    except UnicodeDecodeError as error:
+        raise UserError(f"{path}: not UTF-8 ({error.reason} at byte {error.start})") from None
+    except yaml.YAMLError as error:
+        raise yaml_problem(path, error) from None
+
+
+@functools.cache
+def project(path: Path | None = None) -> Project:
+    """The project of `path` (default: `config_path()`), its block checked."""
+    path = Path(path).resolve() if path is not None else config_path()
+    data = _read_yaml(path)
+    if not isinstance(data, dict):
+        raise UserError(f"{path}: expected a mapping of MkDocs settings, found {type(data).__name__}")
+    root = path.parent
+    block = block_of(data, path)
+    sources = setting(block, "sources", list, ["reference_impl"], path, BLOCK)
+    if len(sources) != 1 or not isinstance(sources[0], str) or not sources[0]:
+        raise UserError(f"{path}: {BLOCK}.sources must list one package folder (several are not supported yet)")
+    return Project(
+        config_file=path,
+        root=root,
+        source_root=(root / sources[0]).resolve(),
+        translations=(root / setting(block, "translations", str, "translations", path, BLOCK)).resolve(),
+        labels_file=_labels_file(root, setting(block, "labels", str, "", path, BLOCK)),
+        home_dir=(root / setting(block, "home", str, "site/home", path, BLOCK)).resolve(),
+        generated=(root / "site" / "generated").resolve(),
+        languages=tuple(languages_of(block, path)),
+    )
+
+
+def _labels_file(root: Path, named: str) -> Path:
+    # The project's own labels where it has them, else the generator's (en, and the languages it ships).
+    if named:
+        return (root / named).resolve()
+    own = root / "site" / "labels.yml"
+    return own.resolve() if own.is_file() else TOOL_SITE / "labels.yml"
+
+
+def block_of(config: Mapping[str, Any], origin: Path) -> Mapping[str, Any]:
+    """The generator's block of a configuration (empty when absent: every setting has a default)."""
+    setting(config, "extra", dict, None, origin)
+    return setting(config, BLOCK, dict, {}, origin)
+
+
+def languages_of(block: Mapping[str, Any], origin: Path) -> dict[str, str]:
+    """The configured languages, code → name, in switcher order; each a code Babel knows.
+
+    Written as a mapping (`ja: 日本語`) or a list of codes (the name is then the language's own, from Babel).
+    """
+    from babel import Locale, UnknownLocaleError
+
+    value = block.get("languages")
+    if value is None:
+        value = dict(DEFAULT_LANGUAGES)
+    if isinstance(value, list):
+        value = {code: None for code in value}
+    if not isinstance(value, dict) or not value:
+        raise UserError(f"{origin}: {BLOCK}.languages must map language codes to names (en: English, ja: 日本語, ...)"
+                        f", found {type(value).__name__} {json.dumps(value, ensure_ascii=False, default=str)[:40]}")
+    languages: dict[str, str] = {}
+    for code, name in value.items():
+        if not isinstance(code, str) or not code or not (name is None or (isinstance(name, str) and name)):
+            raise UserError(f"{origin}: {BLOCK}.languages must map language codes to names (en: English, ...)")
+        try:
+            locale = Locale.parse(code.replace("-", "_"))
+        except (UnknownLocaleError, ValueError, TypeError):
+            raise UserError(f"{origin}: {BLOCK}.languages: {code!r} is not a language code Babel knows "
+                            "(ISO 639: en, ja, zh, ko, pt-BR, ...)") from None
+        languages[code] = name or (locale.get_display_name(locale) or code)
+    return languages
+
+
+@dataclass(frozen=True)
+class SiteSettings:
+    """What page generation needs from the block of `mkdocs.yml`."""
+
+    site_name: str
+    site_url: str
+    repo_url: str
+    branch: str
+    paper: str
+    notebook: str  # the default notebook, relative to the repository root
+    languages: dict[str, str]  # code → name, in switcher order
+    reading_order: tuple[str, ...] = ()  # source paths in the order a reader should meet them
+    source_folder: str = "reference_impl"  # the source package's path in the repository (GitHub links)
+    package: str = "reference_impl"  # its importable name (API pages; the page of its __init__.py)
+    notebook_name: str = "experiment.ipynb"  # a notebook of this name beside a module is that module's notebook
+    links: str = "strict"  # a link to no page: "strict" fails the build, "warn" lists it
+
+    @property
+    def placeholder(self) -> bool:
+        """Whether the site and repository URLs are still the generator's placeholders."""
+        return self.repo_url.rstrip("/") == PLACEHOLDER_REPO or self.site_url == PLACEHOLDER_SITE
+
+    @property
+    def colab_url(self) -> str:
+        """The default notebook opened in Colab straight from GitHub."""
+        return self.colab_url_of(self.notebook)
+
+    def colab_url_of(self, notebook: str) -> str:
+        """A notebook of the repository (path from its root) opened in Colab straight from GitHub."""
+        return f"https://colab.research.google.com/github/{self.repo_slug}/blob/{self.branch}/{notebook}"
+
+    @property
+    def repo_slug(self) -> str:
+        """`owner/name` of a GitHub repository URL (the placeholder's for another host)."""
+        prefix = "https://github.com/"
+        repo = self.repo_url.rstrip("/")
+        return repo[len(prefix):] if repo.startswith(prefix) else PLACEHOLDER_REPO[len(prefix):]
+
+    @property
+    def repo_name(self) -> str:
+        """The repository's name as the header shows it (`owner/name`)."""
+        return self.repo_slug
+
+    def blob_url(self, repo_path: str) -> str:
+        """The file on GitHub at the configured branch."""
+        return f"{self.repo_url.rstrip('/')}/blob/{self.branch}/{repo_path}"
+
+
+def yaml_problem(path: Path, error: BaseException) -> UserError:
+    """A YAML syntax error as one line: `file:line:column: invalid YAML: what`."""
+    cause: BaseException | None = error
+    while cause is not None and not isinstance(cause, yaml.YAMLError):
+        cause = cause.__cause__ or cause.__context__  # MkDocs wraps PyYAML's error in its own
+    mark = getattr(cause, "problem_mark", None)
+    where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark is not None else str(path)
+    problem = getattr(cause, "problem", None) or str(cause or error)
+    return UserError(f"{where}: invalid YAML: {problem}".replace("\n", " "))
+
+
+def load_config_dict(path: Path | None = None) -> dict[str, Any]:
+    """The root `mkdocs.yml` as MkDocs reads it (its YAML tags resolved)."""
+    from mkdocs.exceptions import ConfigurationError
+    from mkdocs.utils.yaml import yaml_load
+
+    path = path or config_path()
+    try:
+        with open(path, encoding="utf-8") as stream:
+            data = yaml_load(stream)
+    except OSError as error:
+        raise UserError(f"{path}: cannot read: {error.strerror or error}") from None
+    except UnicodeDecodeError as error:
+        raise UserError(f"{path}: not UTF-8 ({error.reason} at byte {error.start})") from None
+    except (yaml.YAMLError, ConfigurationError) as error:
+        raise yaml_problem(path, error) from None
+    if not isinstance(data, dict):
+        raise UserError(f"{path}: expected a mapping of MkDocs settings, found {type(data).__name__}")
+    return data
+
+
+_KINDS = {str: "a string", dict: "a mapping", list: "a list"}
+
+
+def setting(config: Mapping[str, Any], dotted: str, kind: type, default: Any, origin: Path, prefix: str = "",
+            ) -> Any:
+    """The value at `dotted` (`extra.literate`) in the configuration, `default` when absent; a wrong type is a
+    `UserError` naming the file and the setting (a typo in `mkdocs.yml` should not surface as a traceback).
+    `prefix` is where `config` sits in the file (`extra.literate` for the block), for the message."""
+    value: Any = config
+    for part in dotted.split("."):
+        value = value.get(part) if isinstance(value, Mapping) else None
+        if value is None:
+            return default
+    if not isinstance(value, kind):
+        where = f"{prefix}.{dotted}" if prefix else dotted
+        raise UserError(f"{origin}: {where} must be {_KINDS.get(kind, kind.__name__)}, found {type(value).__name__} "
+                        f"{json.dumps(value, ensure_ascii=False, default=str)[:40]}")
+    return value
+
+
+def load_settings(config: Mapping[str, Any] | None = None, origin: Path | None = None) -> SiteSettings:
+    """Read the site settings (the block: repository, branch, paper, notebook, languages) from `mkdocs.yml`.
+
+    The sections the build rewrites per language (`theme`, `plugins`, `extra`) are checked for their type too.
+    """
+    origin = origin or config_path()
+    config = load_config_dict(origin) if config is None else config
+    for name, kind in (("plugins", list), ("extra", dict), ("markdown_extensions", list)):
+        setting(config, name, kind, None, origin)
+    if not isinstance(config.get("theme") or {}, (dict, str)):
+        setting(config, "theme", dict, None, origin)
+    block = block_of(config, origin)
+    languages = languages_of(block, origin)
+    reading_order = setting(block, "reading_order", list, [], origin, BLOCK)
+    if not all(isinstance(path, str) for path in reading_order):
+        raise UserError(f"{origin}: {BLOCK}.reading_order must be a list of source paths (ppo/gae.py, ...)")
+    site_url = setting(block, "site_url", str, "", origin, BLOCK)
+    if not site_url:
+        raise UserError(f"{origin}: {BLOCK}.site_url is required (canonical URLs, hreflang and the sitemap use it)")
+    links = setting(block, "links", str, "strict", origin, BLOCK)
+    if links not in LINK_POLICIES:
+        raise UserError(f"{origin}: {BLOCK}.links must be one of {', '.join(LINK_POLICIES)}, found {links!r}")
+    where = project(origin)
+    try:
+        source_folder = where.source_root.relative_to(where.root).as_posix()
+    except ValueError:  # a package outside the project's folder: name it by its folder
+        source_folder = where.source_root.name
+    return SiteSettings(
+        site_name=setting(config, "site_name", str, "", origin) or "Annotated PPO",
+        site_url=site_url if site_url.endswith("/") else site_url + "/",
+        repo_url=setting(block, "repo_url", str, "", origin, BLOCK) or PLACEHOLDER_REPO,
+        branch=setting(block, "branch", str, "", origin, BLOCK) or "main",
+        paper=setting(block, "paper", str, "", origin, BLOCK) or "https://arxiv.org/abs/1707.06347",
+        notebook=setting(block, "notebook", str, "", origin, BLOCK) or f"{source_folder}/experiment.ipynb",
+        languages=languages,
+        reading_order=tuple(reading_order),
+        source_folder=source_folder,
+        package=where.source_root.name,
+        notebook_name=setting(block, "notebook_name", str, "", origin, BLOCK) or "experiment.ipynb",
+        links=links,
+    )
+
+
+def load_labels(path: Path | None = None, base: Mapping[str, Mapping[str, str]] | None = None,
+                ) -> dict[str, dict[str, str]]:
+    """The site's own words per language (`site/labels.yml`), over `base` (the generator's, for a project that
+    brings labels for some languages only).
+
+    Every language has every key of English, each a string, with the same `{placeholders}` as the English one.
+    """
+    path = path or project().labels_file
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise UserError(f"{path}: cannot read labels: {error.strerror or error}") from None
+    except UnicodeDecodeError as error:
+        raise UserError(f"{path}: not UTF-8 ({error.reason} at byte {error.start})") from None
+    except yaml.YAMLError as error:
+        raise yaml_problem(path, error) from None
+    if isinstance(data, dict) and base:
+        data = {**{lang: dict(entries) for lang, entries in base.items()},
+                **{lang: {**base.get(lang, {}), **entries} if isinstance(entries, dict) else entries
+                   for lang, entries in data.items()}}
+    if not isinstance(data, dict) or not isinstance(data.get("en"), dict):
+        raise UserError(f"{path}: expected a mapping of language → labels with an 'en' entry")
+    english = data["en"]
+    labels: dict[str, dict[str, str]] = {}
+    for lang, entries in data.items():
+        if not isinstance(entries, dict):
+            raise UserError(f"{path}: {lang}: expected a mapping of label → text, found {type(entries).__name__}")
+        missing = sorted(set(english) - set(entries))
+        if missing:
+            raise UserError(f"{path}: language '{lang}' lacks labels: {', '.join(missing)}")
+        for key, value in entries.items():
+            if not isinstance(value, str):
+                raise UserError(f"{path}: {lang}.{key} must be a string, found {type(value).__name__}")
+            if key in english and _fields(value) != _fields(english[key]):
+                raise UserError(f"{path}: {lang}.{key} has the placeholders {sorted(_fields(value))}, English has "
+                                f"{sorted(_fields(english[key]))}")
+        labels[str(lang)] = dict(entries)
+    return labels
+
+
+def _fields(template: str) -> set[str]:
+    try:
+        return {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+    except ValueError:  # an unmatched brace
+        return {"<unmatched brace>"}
+
+
+def load_site(config_file: Path | None = None, labels_file: Path | None = None,
+              ) -> tuple[dict[str, Any], SiteSettings, dict[str, dict[str, str]]]:
+    """Everything a build or preview reads first: `mkdocs.yml` (raw and as settings) and the labels, checked
+    against each other (labels for a language the site does not have are a typo waiting to happen; the
+    generator's own labels, used when a project has none, may know more languages than it uses)."""
+    origin = config_file or config_path()
+    config = load_config_dict(origin)
+    settings = load_settings(config, origin)
+    where = project(origin)
+    labels_file = labels_file or where.labels_file
+    builtin = TOOL_SITE / "labels.yml"
+    if labels_file == builtin:
+        labels = load_labels(labels_file)
+        own = list(labels) if where.root == TOOL_ROOT else []  # the generator's own site: all of them are its
+    else:  # the project's labels, over the generator's for the languages it has not written
+        own = list(_read_yaml(labels_file) or {}) if labels_file.is_file() else []
+        labels = load_labels(labels_file, load_labels(builtin)) if labels_file.is_file() else load_labels(builtin)
+    labels = {lang: entries for lang, entries in labels.items() if lang in settings.languages or lang in own}
+    unknown = [lang for lang in own if lang not in settings.languages]
+    if unknown:
+        raise UserError(f"{labels_file}: labels for {', '.join(unknown)}, which {origin.name}'s "
+                        f"{BLOCK}.languages does not list ({', '.join(settings.languages)})")
+    return config, settings, labels
+
+
+@dataclass(frozen=True)
+class LanguageHandlers:
+    """What a language needs from the theme and search: the nearest language each knows, and a segmenter."""
+
+    theme: str  # Material's (and mkdocstrings') language for their own words
+    search: str  # lunr's language for stemming and stop words
+    segmenter: str | None  # a module Material's search uses to split words, if the language wants one
+
+
+def language_handlers(lang: str) -> LanguageHandlers:
+    """The handlers of `lang`: the code itself where Material and lunr know it, else its base language (pt-BR:
+    pt), else English (the pages are still in `lang`; only the chrome and the stemming are not)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("material")
+    templates = Path(spec.origin).parent / "templates" if spec and spec.origin else Path("/nonexistent")
+
+    def nearest(folder: Path, pattern: str) -> str:
+        for code in (lang, lang.split("-")[0].split("_")[0]):
+            if (folder / pattern.format(code)).is_file():
+                return code
+        return DEFAULT_SOURCE
+
+    return LanguageHandlers(
+        theme=nearest(templates / "partials" / "languages", "{}.html"),
+        search=nearest(templates / "assets" / "javascripts" / "lunr" / "min", "lunr.{}.min.js")
+        if lang != DEFAULT_SOURCE else DEFAULT_SOURCE,
+        segmenter=SEGMENTERS.get(lang),
+    )
