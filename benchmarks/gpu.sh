@@ -38,8 +38,10 @@ PYTHON=${PYTHON:-.venv/bin/python}
 export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}" PYTHONUNBUFFERED=1
 mkdir -p "$OUT"
 exec > >(tee "$OUT/log.txt") 2>&1
+tee_pid=$!
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+# At the end: remove the temporary run, and let tee write the last lines of the log
+trap 'rm -rf "$work"; exec 1>&- 2>&-; wait "$tee_pid" 2>/dev/null || true' EXIT
 
 left() { echo $((BUDGET_S - (SECONDS - started))); }
 say() { echo "[gpu.sh $((SECONDS - started))s] $*"; }
@@ -55,10 +57,10 @@ timeout -k 10 $(( $(left) / 3 )) "$PYTHON" benchmarks/ppo_throughput.py --env AL
     --num-steps "$NUM_STEPS" --updates "$UPDATES" --scaling $ENVS --json "$OUT/throughput.json" \
     || say "throughput: stopped (exit $?)"
 
-# 2. torch.compile, for one count, in at most a sixth of what is left
+# 2. torch.compile, for one count, in at most a quarter of what is left
 if [ "$COMPILE_ENVS" != 0 ]; then
     say "throughput with --compile, $COMPILE_ENVS envs (the first update compiles)"
-    timeout -k 10 $(( $(left) / 6 )) "$PYTHON" benchmarks/ppo_throughput.py --env ALE/Pong-v5 --device "$DEVICE" \
+    timeout -k 10 $(( $(left) / 4 )) "$PYTHON" benchmarks/ppo_throughput.py --env ALE/Pong-v5 --device "$DEVICE" \
         --num-steps "$NUM_STEPS" --updates "$UPDATES" --scaling "$COMPILE_ENVS" --compile \
         --json "$OUT/throughput-compile.json" || say "compile: stopped (exit $?)"
 fi
