@@ -10,7 +10,8 @@ The [Atari games](atari.py) run on the CPU and the model may run on a GPU. On a 
 keeps the whole rollout on the device: the frames as `uint8` (a quarter of the memory of floats), the actions,
 their log-probabilities and the values. At each step only two things cross: the observations of the step go to
 the device, and the sampled actions come back, because the games need them. The rewards and episode ends stay on
-the CPU until the rollout is over, and then cross once.
+the CPU until the rollout is over, and then cross once. (A game stopped by its time limit also sends its final
+observation, to bootstrap from; that is rare.)
 
 Both copies go through *pinned* (page-locked) host memory, which the GPU reads and writes directly, and both are
 `non_blocking`: the CPU queues the copy and goes on. The copy to the device then overlaps with whatever the CPU
