@@ -167,7 +167,9 @@ def load_into(target: torch.nn.Module | torch.optim.Optimizer, state: dict[str, 
     try:
         target.load_state_dict(state)
     except (RuntimeError, KeyError, ValueError, TypeError) as error:
-        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        # PyTorch's message is a heading ("Error(s) in loading state_dict ...:") and one line per problem
+        lines = [line.strip() for line in str(error).splitlines() if line.strip() and not line.strip().endswith(":")]
+        reason = lines[0] if lines else type(error).__name__
         raise ConfigError(f"{path}: the checkpoint's {name} does not fit ({reason})") from error
 
 
