@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 import tempfile
 import time
+from collections.abc import Iterator
 
 import ale_py
 import gymnasium as gym
@@ -179,9 +180,10 @@ class Agent(nn.Module):
 
 def train(
     env_id: str, updates: int, *, num_envs: int = 8, num_steps: int = 128, seed: int = 1
-) -> list[tuple[float, float]]:
-    """Run `updates` updates with the standard Atari settings; returns the seconds of each one's rollout and update
-    (the rollout ends where the values for GAE are computed)."""
+) -> Iterator[tuple[float, float]]:
+    """Run `updates` updates with the standard Atari settings, yielding the seconds of each one's rollout and update
+    (the rollout ends where the values for GAE are computed) as it goes, so that a benchmark can interleave it with
+    another loop."""
 
     learning_rate, gamma, gae_lambda, epochs, minibatches = 2.5e-4, 0.99, 0.95, 4, 4
     clip, entropy_coef, value_coef, max_grad_norm = 0.1, 0.01, 0.5, 0.5
@@ -199,7 +201,7 @@ def train(
     logprobs, rewards = torch.zeros((num_steps, num_envs)), torch.zeros((num_steps, num_envs))
     dones, values = torch.zeros((num_steps, num_envs)), torch.zeros((num_steps, num_envs))
 
-    global_step, seconds = 0, []
+    global_step = 0
     next_obs = torch.Tensor(envs.reset(seed=seed)[0])
     next_done = torch.zeros(num_envs)
     with tempfile.TemporaryDirectory() as logs:
@@ -282,7 +284,6 @@ def train(
                 ("losses/explained_variance", explained_var),
             ):
                 writer.add_scalar(name, value, global_step)
-            seconds.append((mid - start, time.perf_counter() - mid))
+            yield mid - start, time.perf_counter() - mid
         writer.close()
     envs.close()
-    return seconds

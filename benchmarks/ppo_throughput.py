@@ -18,8 +18,8 @@ passes, gradient clipping and Adam step of the update) and prints the operators 
 update, from `torch.profiler`.
 
 Training steps/s count environment steps (each 4 frames) over whole updates: rollout plus optimisation, from the
-median time of an update after one warm-up update. Both loops run in the same process, one after the other, so
-the ratio compares them under the same load.
+median time of an update after one warm-up update. Both loops run in the same process, taking turns update by
+update, so that a change of the load on a shared machine slows both alike.
 
 With `--scaling 8 32 64 128`, it times our trainer alone on `--device` for each number of environments
 (`benchmarks/gpu.sh` uses this on a GPU).
@@ -39,6 +39,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 
 import gymnasium as gym
@@ -78,25 +79,18 @@ def env_only(env_id: str, num_envs: int, steps: int) -> tuple[float, float]:
     return ours, baseline
 
 
-def baseline_training(env_id: str, config: Config, updates: int) -> tuple[float, float, float]:
-    """The CleanRL-equivalent loop (`cleanrl_equivalent.py`); returns (steps/s, rollout s, update s) per update."""
-    # One more update than timed: the first warms up (allocations, oneDNN kernel selection)
-    seconds = cleanrl_equivalent.train(env_id, updates + 1, num_envs=config.num_envs, num_steps=config.num_steps)
-    return summarize(config, [rollout for rollout, _ in seconds[1:]], [update for _, update in seconds[1:]])
-
-
 def summarize(config: Config, rollout_times: list[float], update_times: list[float]) -> tuple[float, float, float]:
     """(steps/s, rollout s, update s) from the median times per update; a median ignores a slow outlier."""
     total = statistics.median(r + u for r, u in zip(rollout_times, update_times, strict=True))
     return config.batch_size / total, statistics.median(rollout_times), statistics.median(update_times)
 
 
-def our_training(config: Config, updates: int) -> tuple[float, float, float]:
-    """Our trainer's rollout and optimize, as `Trainer.train` calls them; same return as `baseline_training`."""
+def our_updates(config: Config, updates: int) -> Iterator[tuple[float, float]]:
+    """Our trainer's rollout and optimize, as `Trainer.train` calls them, yielding the seconds of each update's
+    rollout and optimization as it goes."""
     with tempfile.TemporaryDirectory() as out:
         trainer = Trainer(dataclasses.replace(config, out=out))
-        rollout_times, update_times = [], []
-        for update in range(updates + 1):
+        for _ in range(updates):
             start = time.perf_counter()
             rollout = next_rollout(trainer)
             mid = time.perf_counter()
@@ -104,12 +98,37 @@ def our_training(config: Config, updates: int) -> tuple[float, float, float]:
             # On a GPU the update's kernels may still run: wait for them before reading the clock
             if trainer.device.type == "cuda":
                 torch.cuda.synchronize(trainer.device)
-            end = time.perf_counter()
-            if update > 0:
-                rollout_times.append(mid - start)
-                update_times.append(end - mid)
+            yield mid - start, time.perf_counter() - mid
         trainer.games.close()
-    return summarize(config, rollout_times, update_times)
+
+
+def timed(config: Config, seconds: list[tuple[float, float]]) -> tuple[float, float, float]:
+    """(steps/s, rollout s, update s) of a loop, without its first update, which warms up (allocations, oneDNN's
+    choice of kernels)."""
+    return summarize(config, [rollout for rollout, _ in seconds[1:]], [update for _, update in seconds[1:]])
+
+
+def our_training(config: Config, updates: int) -> tuple[float, float, float]:
+    """(steps/s, rollout s, update s) of our trainer over `updates` updates after one warm-up update."""
+    return timed(config, list(our_updates(config, updates + 1)))
+
+
+def side_by_side(env_id: str, config: Config, updates: int) -> tuple[tuple[float, float, float], ...]:
+    """The CleanRL-equivalent baseline and our trainer, update by update in turn, so that a change of the machine's
+    load during the measurement slows both alike; returns the figures of `timed` for the baseline, then for ours."""
+    loops = {
+        "baseline": cleanrl_equivalent.train(env_id, updates + 1, num_envs=config.num_envs, num_steps=config.num_steps),
+        "ours": our_updates(config, updates + 1),
+    }
+    seconds: dict[str, list[tuple[float, float]]] = {name: [] for name in loops}
+    for _ in range(updates + 1):
+        for name, loop in loops.items():
+            seconds[name].append(next(loop))
+    # Let each loop close its environments
+    for loop in loops.values():
+        for _ in loop:
+            pass
+    return timed(config, seconds["baseline"]), timed(config, seconds["ours"])
 
 
 def next_rollout(trainer: Trainer) -> dict:
@@ -309,12 +328,13 @@ def main() -> None:
         f"SyncVectorEnv + CleanRL's wrappers {baseline_env:7.0f} steps/s"
     )
 
-    baseline, baseline_rollout, baseline_update = baseline_training(args.env, config, args.updates)
+    (baseline, baseline_rollout, baseline_update), (ours, ours_rollout, ours_update) = side_by_side(
+        args.env, config, args.updates
+    )
     print(
         f"CleanRL-equivalent baseline (cleanrl_equivalent.py):     {baseline:6.1f} steps/s "
         f"(per update of {config.batch_size} steps: rollout {baseline_rollout:.2f} s, update {baseline_update:.2f} s)"
     )
-    ours, ours_rollout, ours_update = our_training(config, args.updates)
     print(
         f"our trainer:                                              {ours:6.1f} steps/s "
         f"(per update of {config.batch_size} steps: rollout {ours_rollout:.2f} s, update {ours_update:.2f} s)"
