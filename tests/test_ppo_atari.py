@@ -1,8 +1,11 @@
 """The Atari environments on real ROMs: observations, rewards, game ends and replay."""
 
+import itertools
+
 import numpy as np
 import pytest
 from ale_py import AtariVectorEnv
+from gymnasium.vector import AutoresetMode
 
 from reference_impl.ppo.atari import AtariGames, rom_name
 from reference_impl.ppo.config import ConfigError
@@ -89,9 +92,9 @@ def test_a_finished_game_is_followed_by_a_new_game_not_by_the_autoreset_transiti
         fresh.close()
         np.testing.assert_array_equal(steps[-1].observations[env_index], first_observation[0])
         # The following step is a real step of the new game, with its action recorded
-        frames = games.episode_frames[env_index]
-        games.step(np.zeros(2, dtype=np.int64))
-        assert games.episode_frames[env_index] > frames
+        began = games.game_starts[env_index]
+        step = games.step(np.zeros(2, dtype=np.int64))
+        assert games.game_starts[env_index] == began and not step.finished
         assert len(games.game_actions[env_index]) == 1
     finally:
         games.close()
@@ -115,7 +118,7 @@ def test_truncated_game_keeps_its_final_observation():
     assert [game.length for game in step.finished] == [step_number, step_number]
     # The final observation continues the old game; the returned one starts the new game
     assert not np.array_equal(step.final_observations[0], step.observations[0])
-    assert (games.episode_frames < 100).all()
+    assert all(len(actions) == 0 for actions in games.game_actions)
 
 
 def test_restore_replays_the_current_games_exactly():
@@ -157,3 +160,113 @@ def test_unknown_game_id_lists_close_matches():
     assert rom_name("ALE/MsPacman-v5") == "ms_pacman"
     with pytest.raises(ConfigError, match=r"unknown Atari game id 'ALE/Breakot-v5'.*ALE/Breakout-v5"):
         rom_name("ALE/Breakot-v5")
+
+
+def test_with_no_op_actions_the_game_goes_on_after_a_lost_life():
+    # Breakout waits for FIRE after a lost life; the published setup presses it, so a no-op agent keeps losing lives
+    games = AtariGames("ALE/Breakout-v5", 2, seed=4)
+    games.reset()
+    fire = games.fire_action
+    try:
+        life_losses, finished = 0, []
+        for _ in range(400):
+            step = games.step(np.zeros(2, dtype=np.int64))
+            ended = {game.env for game in step.finished}
+            for env in np.flatnonzero(step.terminated):
+                if env not in ended:
+                    life_losses += 1
+                    # The next step presses FIRE in place of the agent's no-op, and replay records it
+                    assert games.fire_pending[env]
+            finished.extend(step.finished)
+            recorded = [actions[-1] for actions in games.game_actions if actions]
+            assert set(recorded) <= {0, fire}
+        # Five lives per game: the games went on after every lost life, to the game over
+        assert life_losses >= 8 and len(finished) >= 2
+        assert all(game.length > 20 for game in finished)
+
+        # A checkpoint taken right after a lost life resumes with FIRE pending, and replays exactly
+        while not (games.fire_pending.any() and games.game_actions[int(np.argmax(games.fire_pending))]):
+            games.step(np.zeros(2, dtype=np.int64))
+        restored = AtariGames.restore(games.state_dict())
+        try:
+            np.testing.assert_array_equal(restored.fire_pending, games.fire_pending)
+            for _ in range(60):
+                original, replayed = games.step(np.zeros(2, dtype=np.int64)), restored.step(np.zeros(2, dtype=np.int64))
+                np.testing.assert_array_equal(original.observations, replayed.observations)
+                np.testing.assert_array_equal(original.terminated, replayed.terminated)
+        finally:
+            restored.close()
+    finally:
+        games.close()
+
+
+def test_a_time_limit_on_the_frame_of_a_lost_life_ends_the_game():
+    # With no-op actions, Breakout loses its first life at a fixed step for a given seed
+    probe = AtariGames("ALE/Breakout-v5", 1, seed=0)
+    probe.reset()
+    loss_step = next(t for t in range(1, 200) if probe.step(np.zeros(1, dtype=np.int64)).terminated[0])
+    probe.close()
+    # Time limits around the frames of that step: some fall inside it
+    on_the_loss = 0
+    for limit in range(4 * loss_step - 6, 4 * loss_step + 2):
+        games = AtariGames("ALE/Breakout-v5", 1, seed=0, max_episode_frames=limit)
+        games.reset()
+        try:
+            t, step = 0, None
+            while t < loss_step + 6 and not (step and step.finished):
+                t += 1
+                step = games.step(np.zeros(1, dtype=np.int64))
+            # Every game ends at the time limit or earlier, within a step of the limit
+            assert step.finished and step.finished[0].length == t, limit
+            assert step.truncated[0] or step.terminated[0]
+            # A game that ended on the frame of a lost life does not carry a FIRE into the next game
+            if t == loss_step:
+                on_the_loss += 1
+                assert step.terminated[0] and not games.fire_pending[0]
+            # The new game goes on
+            games.step(np.zeros(1, dtype=np.int64))
+            assert len(games.game_actions[0]) == 1
+        finally:
+            games.close()
+    assert on_the_loss > 0, "no time limit fell on the step of the lost life"
+
+
+@pytest.mark.parametrize(("game", "frames"), [("freeway", range(0, 30)), ("breakout", range(1, 30))])
+def test_ale_py_draws_0_to_29_no_op_frames_and_fire_replaces_the_last(game, frames):
+    # What the notes of atari.py say about no-op starts: ale-py 0.12 with noop_max=30 plays 0 to 29 no-op frames;
+    # in a game with FIRE (Breakout) the last one is FIRE, so a reset plays 1 to 29 frames
+    env = AtariVectorEnv(game, 1, noop_max=30)
+    env.reset(seed=np.array([7]))
+    drawn = {int(env.reset()[1]["episode_frame_number"][0]) for _ in range(300)}
+    env.close()
+    assert drawn <= set(frames) and (min(drawn), max(drawn)) == (frames[0], frames[-1])
+
+
+def test_bonus_lives_are_neither_lost_lives_nor_a_game_over():
+    # Atlantis rebuilds lost installations: its count of lives goes up during a game, and falls to 0 before the end
+    games = AtariGames("ALE/Atlantis-v5", 1, seed=3)
+    games.reset()
+    rng = np.random.default_rng(0)
+    life_losses, t, step = 0, 0, None
+    try:
+        while t < 5000 and not (step and step.finished):
+            t += 1
+            sent = bytes(games.game_actions[0])
+            step = games.step(rng.integers(0, games.num_actions, 1))
+            life_losses += int(step.terminated[0] and not step.finished)
+        seed = int(games.seeds[0])
+    finally:
+        games.close()
+    # One game, reported at the step where the environment started the next one, after several lost lives
+    assert step.finished and step.finished[0].length == t and life_losses >= 3
+    # The same game in a bare vector environment, with the actions that were sent, shows its lives
+    env = AtariVectorEnv("atlantis", 1, reward_clipping=False, life_loss_info=True,
+                         autoreset_mode=AutoresetMode.SAME_STEP)
+    _, info = env.reset(seed=np.array([seed]))
+    lives = [int(info["lives"][0])]
+    for action in sent:
+        _, _, _, _, info = env.step(np.array([action]))
+        lives.append(int(info["lives"][0]))
+    env.close()
+    assert any(later > earlier for earlier, later in itertools.pairwise(lives)), "no bonus life in this game"
+    assert min(lives) < lives[0]

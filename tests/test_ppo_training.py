@@ -2,6 +2,9 @@
 
 import csv
 import dataclasses
+import os
+import re
+import resource
 import signal
 import subprocess
 import sys
@@ -12,10 +15,11 @@ import numpy as np
 import pytest
 import torch
 
+from reference_impl.ppo.checkpoint import checksum, load_checkpoint
 from reference_impl.ppo.config import Config, ConfigError
 from reference_impl.ppo.evaluate import evaluate
 from reference_impl.ppo.runlog import METRICS
-from reference_impl.ppo.trainer import Trainer
+from reference_impl.ppo.trainer import RunStopped, Trainer
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -147,6 +151,22 @@ def test_rewards_are_clipped_for_learning_only(tmp_path):
         ({"total_steps": 0}, r"--total-steps must be a positive number, got 0"),
         ({"total_steps": -5}, r"--total-steps must be a positive number"),
         ({"num_envs": 3, "num_steps": 5, "num_minibatches": 4}, r"3 \* 5 = 15 samples does not divide into"),
+        # A minibatch of one sample has no standard deviation of its advantages
+        ({"num_envs": 1, "num_steps": 4, "num_minibatches": 4}, r"a minibatch of 1 sample cannot normalize"),
+        # Floats that trained to NaN parameters, or are NaN themselves
+        ({"learning_rate": float("inf")}, r"--learning-rate must be a finite number in \(0, 1\], got inf"),
+        ({"learning_rate": 1e30}, r"--learning-rate must be a finite number in \(0, 1\], got 1e\+30"),
+        ({"learning_rate": float("nan")}, r"--learning-rate must be a finite number in \(0, 1\], got nan"),
+        ({"max_grad_norm": float("nan")}, r"--max-grad-norm must be a finite number in \(0, inf\), got nan"),
+        ({"entropy_coef": float("nan")}, r"--entropy-coef must be a finite number in \[0, inf\), got nan"),
+        ({"clip": float("nan")}, r"--clip must be a finite number in \(0, 1\], got nan"),
+        ({"adam_eps": float("nan")}, r"--adam-eps must be a finite number in \(0, 1\], got nan"),
+        # Integers that gave tracebacks
+        ({"seed": -1}, r"--seed must lie in \[0, 2\^63 - 1\], got -1"),
+        ({"seed": 10**23}, r"--seed must lie in \[0, 2\^63 - 1\], got 100000000000000000000000"),
+        ({"num_steps": 100_000_000}, r"needs [\d,]+ GiB of memory, more than the [\d,]+ GiB of this machine"),
+        ({"torch_threads": 100_000}, r"--torch-threads must lie in \[0, \d+\] \(the CPU cores here\), got 100000"),
+        ({"noop_max": 0}, r"--noop-max must be a positive number, got 0"),
     ],
 )
 def test_bad_settings_fail_before_any_work(tmp_path, settings, message):
@@ -225,6 +245,16 @@ def test_cli_trains_evaluates_and_reports_errors(tmp_path):
     assert not (tmp_path / "never").exists()
     indivisible = run_cli("train", "--num-envs", "3", "--num-steps", "5", "--out", str(tmp_path / "never"))
     assert indivisible.returncode == 2 and "does not divide into --num-minibatches 4" in indivisible.stderr
+    # Bad floats and seeds are one line on the command line too, for train and for evaluate
+    never = ["--out", str(tmp_path / "never")]
+    for args, message in [
+        (["train", "--learning-rate", "nan", *never], "error: --learning-rate must be a finite number in (0, 1], got nan"),
+        (["train", "--seed", str(10**23), *never], "error: --seed must lie in [0, 2^63 - 1], got 100000000000000000000000"),
+        (["evaluate", str(out / "checkpoint.pt"), "--seed", "-5"], "error: --seed must lie in [0, 2^63 - 1], got -5"),
+    ]:
+        refused = run_cli(*args)
+        assert refused.returncode == 2 and refused.stderr.strip().splitlines() == [message], refused.stderr
+    assert not (tmp_path / "never").exists()
 
 
 @pytest.mark.slow
@@ -269,3 +299,202 @@ def test_config_fields_all_have_docstrings_and_flags():
     assert (defaults.num_envs, defaults.num_steps, defaults.num_epochs, defaults.num_minibatches) == (8, 128, 4, 4)
     assert (defaults.learning_rate, defaults.adam_eps, defaults.clip, defaults.entropy_coef) == (2.5e-4, 1e-5, 0.1, 0.01)
     assert (defaults.value_coef, defaults.max_grad_norm, defaults.gamma, defaults.gae_lambda) == (0.5, 0.5, 0.99, 0.95)
+
+
+def test_out_that_cannot_be_written_is_refused_before_any_work(tmp_path):
+    a_file = tmp_path / "a-file"
+    a_file.write_text("")
+    for out in (a_file, a_file / "run", Path("/proc/ppo-run")):
+        with pytest.raises(ConfigError, match=rf"^--out {out}: cannot write there \(.+\)$"):
+            Trainer(Config(**TINY, out=str(out)))
+    if os.geteuid() != 0:
+        # Root writes through permissions, so this case needs an ordinary user
+        read_only = tmp_path / "read-only"
+        read_only.mkdir(mode=0o500)
+        with pytest.raises(ConfigError, match=r"cannot write there \(Permission denied\)"):
+            Trainer(Config(**TINY, out=str(read_only / "run")))
+
+
+def test_stale_temporary_files_of_a_killed_write_are_removed_at_start(tmp_path):
+    tmp_path.joinpath("run").mkdir()
+    stale = [tmp_path / "run" / ".checkpoint.pt.k1ll3d.tmp", tmp_path / "run" / ".metrics.csv.x.tmp"]
+    for path in stale:
+        path.write_bytes(b"\0" * 4096)
+    kept = tmp_path / "run" / ".notes.tmp"
+    kept.write_text("not ours")
+    trainer = Trainer(Config(**TINY, out=str(tmp_path / "run")))
+    trainer.games.close()
+    assert not any(path.exists() for path in stale) and kept.exists()
+
+
+def test_a_run_whose_parameters_become_non_finite_stops_and_keeps_the_last_good_checkpoint(tmp_path):
+    config = Config(env_id="ALE/Pong-v5", num_envs=2, num_steps=16, num_minibatches=2, num_epochs=1,
+                    total_steps=32 * 5, checkpoint_every=2, progress=False, torch_threads=1, out=str(tmp_path))
+    trainer = Trainer(config)
+
+    def blow_up(report):
+        # A numerical blow-up in update 3, after the checkpoint of update 2
+        if report.update == 3:
+            with torch.no_grad():
+                trainer.model.value_head.weight[0, 0] = float("inf")
+
+    with pytest.raises(RunStopped, match=r"^update 4: the .+ became NaN or infinite, so the model has diverged and "
+                                         rf"is not saved; the last checkpoint, {tmp_path}/checkpoint.pt \(update 2\), "
+                                         r"is kept$") as stopped:
+        trainer.train(blow_up)
+    trainer.games.close()
+    assert stopped.value.exit_status == 1
+    # The metrics end at the last finite update, and the checkpoint is that of update 2, finite
+    assert [int(row["update"]) for row in read_metrics(tmp_path / "metrics.csv")] == [1, 2, 3]
+    checkpoint = load_checkpoint(tmp_path / "checkpoint.pt")
+    assert checkpoint["update"] == 2
+    assert all(torch.isfinite(tensor).all() for tensor in checkpoint["model"].values())
+
+
+def tampered(source: Path, target: Path, change) -> Path:
+    """A copy of a checkpoint changed by `change(checkpoint)`, with a checksum that matches, as an editor would."""
+    checkpoint = torch.load(source, weights_only=True)
+    change(checkpoint)
+    checkpoint.pop("checksum", None)
+    checkpoint["checksum"] = checksum(checkpoint)
+    torch.save(checkpoint, target)
+    return target
+
+
+def test_damaged_and_tampered_checkpoints_are_refused_in_one_line(tmp_path, pong_checkpoint):
+    # 4 KB flipped in the middle of the file, inside the tensors: torch.load reads it, the checksum does not match
+    data = bytearray(pong_checkpoint.read_bytes())
+    middle = len(data) // 2
+    data[middle:middle + 4096] = bytes(byte ^ 0xFF for byte in data[middle:middle + 4096])
+    flipped = tmp_path / "flipped.pt"
+    flipped.write_bytes(bytes(data))
+    with pytest.raises(ConfigError, match=r"flipped\.pt: the checkpoint is damaged \(its checksum does not match"):
+        Trainer.from_checkpoint(flipped)
+
+    def drop(name):
+        return lambda checkpoint: checkpoint.pop(name)
+
+    def reshape_policy_head(checkpoint):
+        checkpoint["model"]["policy_head.weight"] = torch.zeros(3, 512)
+
+    def pong_games_in_breakout_settings(checkpoint):
+        checkpoint["config"]["env_id"] = "ALE/Breakout-v5"
+
+    cases = [
+        (drop("model"), r"no-model\.pt: the checkpoint has no valid 'model' entry"),
+        (drop("games"), r"no-games\.pt: the checkpoint has no valid 'games' entry"),
+        (lambda checkpoint: checkpoint["games"].pop("seeds"), r"no-seeds\.pt: the checkpoint's games state lacks seeds"),
+        (reshape_policy_head, r"shape\.pt: the checkpoint's model does not fit \(.*size mismatch"),
+        (pong_games_in_breakout_settings,
+         r"mismatch\.pt: the checkpoint's settings say env_id 'ALE/Breakout-v5', but its games have 'ALE/Pong-v5'"),
+    ]
+    for (change, message), name in zip(cases, ["no-model", "no-games", "no-seeds", "shape", "mismatch"], strict=True):
+        path = tampered(pong_checkpoint, tmp_path / f"{name}.pt", change)
+        with pytest.raises(ConfigError, match=message) as error:
+            Trainer.from_checkpoint(path)
+        assert "\n" not in str(error.value)
+    # The evaluation refuses them the same way
+    with pytest.raises(ConfigError, match=r"the checkpoint is damaged"):
+        evaluate(flipped, episodes=1)
+    with pytest.raises(ConfigError, match=r"--seed must lie in \[0, 2\^63 - 1\], got -5"):
+        evaluate(pong_checkpoint, episodes=1, seed=-5)
+
+
+def test_resuming_a_copied_checkpoint_writes_beside_the_copy(tmp_path, pong_checkpoint):
+    original = pong_checkpoint.read_bytes()
+    original_metrics = (pong_checkpoint.parent / "metrics.csv").read_text()
+    copy = tmp_path / "copy" / "checkpoint.pt"
+    copy.parent.mkdir()
+    copy.write_bytes(original)
+    resumed = Trainer.from_checkpoint(copy, {"total_steps": 64})
+    assert resumed.out == copy.parent
+    assert resumed.train()
+    resumed.games.close()
+    assert [int(row["update"]) for row in read_metrics(copy.parent / "metrics.csv")] == [2]
+    assert load_checkpoint(copy)["update"] == 2
+    # The original run's folder is untouched
+    assert pong_checkpoint.read_bytes() == original
+    assert (pong_checkpoint.parent / "metrics.csv").read_text() == original_metrics
+
+
+def test_a_changed_total_on_resume_redraws_the_learning_rate_line_from_the_last_rate(tmp_path, pong_checkpoint):
+    # The checkpoint ran its only update (K = 1) at the initial rate
+    alpha = Config().learning_rate
+    same = Trainer.from_checkpoint(pong_checkpoint, {"out": str(tmp_path)})
+    assert same.learning_rate(1) == alpha
+    same.games.close()
+    # K' = 3: from alpha at update 1 down to zero at update 4, without a jump
+    longer = Trainer.from_checkpoint(pong_checkpoint, {"total_steps": 96, "out": str(tmp_path)})
+    assert longer.learning_rate(1) == pytest.approx(alpha)
+    assert [longer.learning_rate(k) for k in (2, 3)] == pytest.approx([alpha * 2 / 3, alpha / 3])
+    # The redrawn line is stored: resuming its checkpoint with the same total continues it exactly
+    longer.save_checkpoint(tmp_path / "longer.pt")
+    longer.games.close()
+    again = Trainer.from_checkpoint(tmp_path / "longer.pt", {"total_steps": 96})
+    assert [again.learning_rate(k) for k in (2, 3)] == [longer.learning_rate(k) for k in (2, 3)]
+    again.games.close()
+
+
+def run_limited(*args: str, file_size: int) -> subprocess.CompletedProcess:
+    """The command line with files limited to `file_size` bytes: a write past it fails as on a full disk."""
+
+    def limit():
+        # Without this, the kernel kills the process at the limit instead of failing the write
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (file_size, file_size))
+
+    return run_cli(*args, preexec_fn=limit)
+
+
+@pytest.mark.slow
+def test_a_failed_write_stops_the_run_in_one_line_and_keeps_the_old_checkpoint(tmp_path, pong_checkpoint):
+    tiny = ["--num-envs", "2", "--num-steps", "16", "--num-minibatches", "2", "--num-epochs", "1", "--no-progress"]
+    # A new run: its first checkpoint does not fit
+    new = run_limited("train", "--env", "ALE/Pong-v5", "--total-steps", "32", "--out", str(tmp_path / "new"), *tiny,
+                      file_size=1_000_000)
+    assert new.returncode == 1 and "Traceback" not in new.stderr, new.stderr
+    assert new.stderr.strip().splitlines() == [
+        f"error: cannot write {tmp_path / 'new' / 'checkpoint.pt'} (File too large): the run stopped; "
+        "no checkpoint was written"
+    ]
+    assert not list((tmp_path / "new").glob(".*.tmp"))
+    # A resumed run: the checkpoint it resumed from stays intact
+    copy = tmp_path / "resumed" / "checkpoint.pt"
+    copy.parent.mkdir()
+    copy.write_bytes(pong_checkpoint.read_bytes())
+    resumed = run_limited("train", "--resume", str(copy), "--total-steps", "64", "--no-progress", file_size=1_000_000)
+    assert resumed.returncode == 1 and "Traceback" not in resumed.stderr, resumed.stderr
+    assert resumed.stderr.strip().splitlines()[-1] == (
+        f"error: cannot write {copy} (File too large): the run stopped; the last checkpoint, {copy} (update 1), is kept"
+    )
+    assert copy.read_bytes() == pong_checkpoint.read_bytes()
+    assert load_checkpoint(copy)["update"] == 1
+
+
+@pytest.mark.slow
+def test_a_second_ctrl_c_stops_at_once_in_one_line_and_keeps_the_last_checkpoint(tmp_path):
+    out = tmp_path / "twice"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "reference_impl.ppo", "train", "--env", "ALE/Pong-v5", "--total-steps", "100000",
+         "--num-envs", "2", "--num-steps", "64", "--num-minibatches", "2", "--num-epochs", "4", "--out", str(out),
+         "--checkpoint-every", "1", "--no-progress", "--torch-threads", "1"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    deadline = time.monotonic() + 180
+    while not (out / "checkpoint.pt").exists():
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    # Both presses within one update
+    process.send_signal(signal.SIGINT)
+    time.sleep(0.2)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 130, stderr
+    assert "Traceback" not in stderr
+    last = stderr.strip().splitlines()[-1]
+    assert re.fullmatch(rf"error: second Ctrl-C: stopped at once; the last checkpoint, {out}/checkpoint\.pt "
+                        r"\(update \d+\), is kept", last), stderr
+    # That checkpoint loads, and no temporary file is left
+    assert load_checkpoint(out / "checkpoint.pt")["update"] == int(re.search(r"update (\d+)", last).group(1))
+    assert not list(out.glob(".*.tmp"))

@@ -1,7 +1,8 @@
 """`python -m tools build`: the whole site, one MkDocs build per language, into sibling folders.
 
-1. Extract the documents of `reference_impl/` and generate every language's pages into `site/generated/<lang>/`
-   (`tools.pages`; git-ignored, rewritten only where something changed).
+1. Extract the documents of the source package (`extra.literate.sources`) and generate every language's pages
+   into `site/generated/<lang>/` (`tools.pages`; git-ignored, rewritten only where something changed). Broken links
+   in the sources are listed first, one line each; with `links: strict` they stop the build there.
 2. Derive each language's configuration from the root `mkdocs.yml` (docs and site folders, `site_url` of the
    language, `theme.language` for Material's and mkdocstrings' labels, the search language, the docstring
    translation, the switcher's languages) and run `mkdocs build --strict` for it in a process of its own, languages
@@ -51,9 +52,10 @@ if TYPE_CHECKING:
 # Everything besides the generated pages that a language's output depends on.
 _TEMPLATE_INPUTS = (TOOL_SITE / "overrides", TOOL_SITE / "hooks.py", LABELS_FILE)
 _CODE_INPUTS = ("pages.py", "links.py", "localize.py", "site_config.py", "build.py", "build_cache.py", "sanitize.py",
-                "griffe_translate.py", "document.py", "extract.py", "catalog.py")
+                "griffe_translate.py", "document.py", "extract.py", "catalog.py", "segment.py", "symbols.py",
+                "docstring_headings.py", "validate.py", "notebooks.py", "languages.py")
 _PACKAGES = ("mkdocs", "mkdocs-material", "mkdocstrings", "mkdocstrings-python", "griffe", "pymdown-extensions",
-             "markdown", "pygments", "nh3", "jieba")
+             "markdown", "pygments", "nh3", "jieba", "tinysegmenter")
 
 
 @dataclass
@@ -145,7 +147,7 @@ def prepare_language(lang: str, config: Mapping[str, Any], settings: SiteSetting
     # The configuration first: a mistake in mkdocs.yml is reported before any page is written.
     overrides = language_overrides(config, settings, lang, docs_dir=docs_dir, site_dir=site_dir, nav=[],
                                    labels=labels.get(lang, {}), translations=translations, source_root=source_root)
-    generated = generate_language(lang, documents, docs_dir, settings, labels, translations)
+    generated = generate_language(lang, documents, docs_dir, settings, labels, translations, source_root=source_root)
     overrides["nav"] = generated.nav
     return generated, overrides
 
@@ -173,7 +175,10 @@ def _set_docstring_language(options: dict[str, Any], lang: str, translations: Pa
     extensions = python.setdefault("extensions", []) if isinstance(python, dict) else None
     if not isinstance(extensions, list):
         raise UserError(f"{CONFIG_FILE}: plugins: mkdocstrings: handlers.python.options.extensions must be a list")
-    handler["paths"] = [str(source_root.parent)]  # where griffe finds the source package
+    from tools.site_config import project
+
+    where = project()  # where griffe finds the source package(s)
+    handler["paths"] = [str(where.import_root if source_root.resolve() == where.source_root else source_root.parent)]
     for index, extension in enumerate(extensions):
         name = next(iter(extension)) if isinstance(extension, dict) else extension
         if str(name).startswith("tools.griffe_translate"):
@@ -323,6 +328,7 @@ class GeneratedPages:
     pages: int
     missing: int
     warnings: list[str]
+    broken: list[str]  # links to pages or files the site does not have
 
 
 def generation_digest(lang: str, source_root: Path, translations: Path) -> str:
@@ -362,12 +368,12 @@ def _generated_language(lang: str, config: Mapping[str, Any], settings: SiteSett
                                        nav=saved["nav"], labels=labels.get(lang, {}), translations=translations,
                                        source_root=source_root)
         return GeneratedPages(saved["digest"], saved["nav"], saved["pages"], saved["missing"],
-                              saved["warnings"]), overrides
+                              saved["warnings"], saved["broken"]), overrides
     path.unlink(missing_ok=True)
     generated, overrides = prepare_language(lang, config, settings, labels, documents(), docs_dir=docs_dir,
                                             site_dir=site_dir, translations=translations, source_root=source_root)
     pages = GeneratedPages(generated.digest(), generated.nav, sum(name.endswith(".md") for name in generated.files),
-                           generated.missing, generated.warnings)
+                           generated.missing, generated.warnings, list(generated.broken))
     write_atomic(path, json.dumps({"key": key, "files": sorted(generated.files), **vars(pages)},
                                   ensure_ascii=False) + "\n", sync=False)
     return pages, overrides
@@ -389,7 +395,11 @@ def build_site(out: Path, languages: Iterable[str] | None = None, jobs: int = 0,
                         f"extra.literate.languages lists {', '.join(settings.languages)}")
     if settings.placeholder:
         emit(f"note: {CONFIG_FILE}: extra.literate.site_url and repo_url are still the placeholders "
-             f"({settings.repo_url}): set them to where the project lives")
+             f"({settings.repo_url}): python -m tools set-repo URL --site-url URL sets them")
+    from tools.notebooks import stale_notebooks
+
+    for line in stale_notebooks(settings, source_root):
+        emit(f"warning: {line}")
     out = output_folder(Path(out).resolve())
     work_dir = Path(work_dir).resolve()
     from tools.extract import source_files
@@ -401,12 +411,16 @@ def build_site(out: Path, languages: Iterable[str] | None = None, jobs: int = 0,
     def loaded() -> list[Document]:  # read only if a language's pages have to be generated again
         if not documents:
             documents.extend(load_documents(source_root))
+            for document in documents:  # how a file was read (a non-raw docstring with TeX escapes)
+                for warning in document.warnings:
+                    emit(f"warning: {warning}")
         return documents
 
     epoch = _source_date_epoch()
 
     results: dict[str, LanguageResult] = {}
     specs: list[dict[str, Any]] = []
+    broken: dict[str, None] = {}  # each broken link once, whichever languages show it
     for lang in wanted:
         staging = out / f".{lang}.building"
         generated, overrides = _generated_language(lang, config, settings, labels, loaded, docs_dir=work_dir / lang,
@@ -414,6 +428,7 @@ def build_site(out: Path, languages: Iterable[str] | None = None, jobs: int = 0,
                                                    source_root=source_root, record=work_dir / ".stamps")
         for warning in generated.warnings:
             emit(f"[{lang}] warning: {warning}")
+        broken.update(dict.fromkeys(generated.broken))
         digest = inputs_digest(lang, generated.digest, overrides, source_root, translations)
         # One stamp per output folder: building elsewhere (a test, a preview) does not invalidate this one.
         key = hashlib.sha256(str(out).encode()).hexdigest()[:12]
@@ -430,6 +445,12 @@ def build_site(out: Path, languages: Iterable[str] | None = None, jobs: int = 0,
                       "cache": str(work_dir / ".cache"), "settings": settings_digest(overrides),
                       "source_root": str(source_root), "translations": str(translations),
                       "package": settings.package, "pages": str(stamp.with_suffix(".pages.json"))})
+
+    for line in broken:
+        emit(f"warning: {line}")
+    if broken and settings.links == "strict":
+        raise UserError(f"{len(broken)} broken link(s) in the sources, listed above: fix them, or set "
+                        "extra.literate.links: warn in mkdocs.yml to build and list them")
 
     failures: list[str] = []
     lock = threading.Lock()
@@ -492,8 +513,8 @@ def _stamp_matches(stamp: Path, digest: str, target: Path) -> bool:
 
 def write_root_pages(out: Path, languages: Mapping[str, str], site_name: str, root_url: str,
                      labels: Mapping[str, Mapping[str, str]]) -> list[str]:
-    """The root of the site: `index.html` (sends a browser to its preferred language), `404.html`, a sitemap
-    index of the languages' sitemaps and `.nojekyll`.
+    """The root of the site: `index.html` (sends a browser to its preferred language), `404.html` (the one GitHub
+    Pages serves for every missing address), a sitemap index of the languages' sitemaps and `.nojekyll`.
 
     They list the configured languages that `out` holds a build of (`<out>/<lang>/index.html`), whichever run built
     them: `build --lang ja` into an empty folder gives a root that knows only Japanese. Returns those languages.
@@ -528,8 +549,11 @@ def write_root_pages(out: Path, languages: Mapping[str, str], site_name: str, ro
         f"{html.escape(labels[code]['not_found_title'])}: {html.escape(labels[code]['back_home'])} "
         f"({html.escape(languages[code])})</a></li>"
         for code in codes)
-    not_found = _root_page(codes[0], f"404 - {html.escape(site_name)}", '  <meta name="robots" content="noindex">',
-                           "404", items)
+    # The first language's own 404 page (styled, with absolute URLs, the way home in every language; its script
+    # puts in the page of the language the address or the browser asks for), else a plain list.
+    built_404 = out / codes[0] / "404.html"
+    not_found = built_404.read_text(encoding="utf-8") if built_404.is_file() else _root_page(
+        codes[0], f"404 - {html.escape(site_name)}", '  <meta name="robots" content="noindex">', "404", items)
     sitemaps = "".join(f"  <sitemap><loc>{html.escape(root_url)}{code}/sitemap.xml</loc></sitemap>\n" for code in codes)
     sitemap_index = ('<?xml version="1.0" encoding="UTF-8"?>\n'
                      '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
@@ -596,7 +620,9 @@ def _worker(spec: dict[str, Any]) -> int:
                                                           translations),
                             (Path(spec["target"]), pages, pages.with_suffix(".new")))
     try:
-        config = load_config(config_file=str(CONFIG_FILE), **spec["overrides"])
+        from tools.site_config import defaults_for
+
+        config = load_config(config_file=str(CONFIG_FILE), **{**defaults_for(CONFIG_FILE), **spec["overrides"]})
         build(config)
         if spec.get("cache"):
             rendered, unchanged = build_cache.save_outputs()

@@ -99,9 +99,20 @@ def dumps(data: dict[str, Any]) -> str:
 
 
 def parse_json(text: str, origin: Path | str) -> Any:
-    """Parse JSON; a syntax error becomes a `UserError` naming file, line and column."""
+    """Parse JSON; a syntax error or a duplicate key (one of its values would be lost silently) becomes a
+    `UserError` naming the file, and the line and column or the key."""
+
+    def unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in data:
+                raise UserError(f"{origin}: duplicate key {json.dumps(key, ensure_ascii=False)[:80]}: a catalog "
+                                "holds each English message once")
+            data[key] = value
+        return data
+
     try:
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=unique)
     except json.JSONDecodeError as error:
         raise UserError(f"{origin}:{error.lineno}:{error.colno}: invalid JSON: {error.msg}") from None
 

@@ -1,7 +1,7 @@
 r"""
 ---
 title: Atari environments for PPO
-summary: A vector of Atari games with the preprocessing of the published PPO results, true game scores and exact replay.
+summary: A vector of Atari games with the preprocessing of the published PPO results, unclipped game scores and exact replay.
 ---
 
 # Atari environments
@@ -11,18 +11,20 @@ We get it from ale-py's C++ vector environment, `ale_py.AtariVectorEnv`, which r
 worker threads and preprocesses the frames in C++. It is about twice as fast as gymnasium's
 `SyncVectorEnv` with the same preprocessing as Python wrappers. The preprocessing is:
 
-* up to 30 no-op actions at the start of a game, so that games do not all start in the same state;
+* a random number of no-op frames at the start of a game, so that games do not all start in the same state
+  (how many: see *No-op starts* below);
 * every action is repeated for 4 frames, and the observation is the pixel-wise maximum of the last two of them
   (some Atari games draw objects only on every other frame);
 * frames are converted to grayscale and resized to $84 \times 84$;
 * the last 4 frames are stacked, so the observation shows motion;
-* FIRE is pressed at the start of a game, for games that wait for it;
+* FIRE is pressed at the start of a game and after every lost life, for games that wait for it;
 * no sticky actions: the published results use deterministic games
   (gymnasium's `ALE/...-v5` environments repeat the previous action with probability 0.25 by default);
 * losing a life ends the episode for learning, but the game goes on;
-* rewards are clipped to their sign for learning, but the reported return is the game's score.
+* rewards are clipped to their sign for learning, but the reported return is the unclipped game score,
+  summed over all lives.
 
-The last two points need care, and so does the end of a game. This module handles them
+The last three points need care, and so does the end of a game. This module handles them
 in a class, `AtariGames`, that the [trainer](trainer.py) and the [evaluation](evaluate.py) use.
 """
 
@@ -144,6 +146,29 @@ class AtariGames:
     its `reward_clipping=False`, sum the raw rewards of each game here for the reported return,
     and leave the clipping to the learner.
 
+    ### FIRE after a lost life
+
+    Some games, such as Breakout, wait for FIRE before they go on after a lost life. The vector environment
+    presses FIRE only when a game resets. The published setup also presses it after every lost life:
+    CleanRL and OpenAI Baselines wrap `FireResetEnv` outside `EpisodicLifeEnv`, so the "reset" that follows a
+    lost life presses it. Without it, an agent that never chooses FIRE would stand still for the rest of the
+    game, up to the time limit.
+
+    The published wrappers take these presses as extra steps that the agent never sees. The vector environment
+    steps all games together and cannot step one alone, so here FIRE replaces the agent's action in the first
+    step after a lost life, for games whose action set has FIRE. That step counts as one agent step. The agent's
+    action there has no effect, so its expected policy gradient is zero: the advantage of the step does not
+    depend on the action, and $\mathbb{E}_{a \sim \pi}[\nabla_\theta \log \pi_\theta(a|s)] = 0$. The action sent
+    to the game is the one recorded for replay.
+
+    ### No-op starts
+
+    At every reset, ale-py 0.12 draws a number $n$ uniformly from $0, \dots, 29$ (`noop_max - 1` at most) and
+    plays $n$ no-op frames. For a game whose action set has FIRE, the last of these frames is FIRE instead, and a
+    draw of 0 also gives one FIRE frame. CleanRL and Baselines (`NoopResetEnv`) draw 1 to 30 no-op frames, and
+    then press FIRE and a second action for 4 frames each. The starts differ by at most a few frames,
+    and they serve the same purpose.
+
     ### The end of a game
 
     With its default autoreset mode, `NEXT_STEP`, the vector environment resets a finished game on the next
@@ -158,9 +183,15 @@ class AtariGames:
     step is wasted. The learner does not bootstrap across the end of an episode, so it never mixes
     the two games; for a truncated game, it bootstraps from the final observation.
 
-    A game is over when `terminated` is set and no life was lost (the lives did not decrease),
-    or when `truncated` is set. The frame number in the info must increase with every step of a game that
-    goes on; we check that too.
+    A game is over when the environment started a new one in the step. The info tells us so itself:
+    `frame_number` counts the frames since the ROM was loaded and `episode_frame_number` those of the current
+    game, so their difference, the frame at which the current game began, changes exactly when a new game
+    starts. Then `terminated` means a life was lost (or the game ended) and `truncated` that the time limit
+    ended the game; a time limit that falls within the step where a life is lost comes as `terminated` alone,
+    and the game restarts all the same. We never infer a game over from the number of lives, which fails in
+    two cases: a game whose bonus lives lift the count above the start, and a time limit that falls on the frame
+    where a life is lost.
+    A new game without `terminated` or `truncated`, or a time limit without a new game, is an error.
 
     ### Seeds and exact replay
 
@@ -184,7 +215,7 @@ class AtariGames:
     games_per_seed = 16
     # The entries of `state_dict`
     state_keys = ("env_id", "num_envs", "options", "games_per_seed", "seed_generator", "seeds", "resets_since_seed",
-                  "game_actions", "game_returns", "observations")
+                  "game_actions", "game_returns", "fire_pending", "observations")
 
     def __init__(
         self,
@@ -224,7 +255,7 @@ class AtariGames:
             # A life loss sets `terminated`, but the game goes on
             life_loss_info=life_loss_ends_episode,
             episodic_life=False,
-            # Raw rewards: we need the true score
+            # Raw rewards: we need the unclipped game score
             reward_clipping=False,
             # The time limit, in frames: 108,000 frames are 30 minutes of play
             max_num_frames_per_episode=max_episode_frames,
@@ -243,10 +274,13 @@ class AtariGames:
         self.game_actions: list[bytearray] = [bytearray() for _ in range(num_envs)]
         # Per environment: the sum of unclipped rewards of its current game
         self.game_returns = np.zeros(num_envs, dtype=np.float64)
-        # Per environment: the number of lives after the last step, to tell a life loss from a game over
-        self.lives = np.zeros(num_envs, dtype=np.int32)
-        # Per environment: the frame number within the current game
-        self.episode_frames = np.zeros(num_envs, dtype=np.int64)
+        # Per environment: the frame at which its current game began, which changes when a new game starts
+        self.game_starts = np.zeros(num_envs, dtype=np.int64)
+        # The index of FIRE in the action set, for games that have it
+        action_set = self.env.ale.get_action_set()
+        self.fire_action = action_set.index(ale_py.Action.FIRE) if ale_py.Action.FIRE in action_set else None
+        # Per environment: a life was lost in the last step, so the next step presses FIRE
+        self.fire_pending = np.zeros(num_envs, dtype=bool)
         # The observations to act on next
         self.observations = np.zeros((num_envs, 4, 84, 84), dtype=np.uint8)
 
@@ -257,10 +291,17 @@ class AtariGames:
             observations, info = self.env.reset(seed=seeds)
         else:
             observations, info = self.env.reset(seed=seeds, options={"reset_mask": mask})
-        self.lives[:] = info["lives"]
-        self.episode_frames[:] = info["episode_frame_number"]
+        self._track(info)
+        self.fire_pending[mask] = False
         # Copy, because the environment may reuse its buffers
         self.observations = np.array(observations, copy=True)
+
+    def _track(self, info: dict[str, np.ndarray]) -> np.ndarray:
+        # Record where each current game began; returns where a new game started since the last call
+        starts = info["frame_number"].astype(np.int64) - info["episode_frame_number"].astype(np.int64)
+        restarted = starts != self.game_starts
+        self.game_starts = starts
+        return restarted
 
     def _reseed(self, mask: np.ndarray) -> None:
         # Start new games in `mask` with seeded resets, with seeds in $[0, 2^{31} - 1)$
@@ -284,6 +325,9 @@ class AtariGames:
 
         # The vector environment wants integer actions
         actions = np.asarray(actions, dtype=np.int64)
+        # FIRE in place of the agent's action where a life was lost in the previous step
+        if self.fire_pending.any():
+            actions = np.where(self.fire_pending, self.fire_action, actions)
         observations, rewards, terminated, truncated, info = self.env.step(actions)
         # Record the actions for replay
         for env, action in enumerate(actions):
@@ -292,18 +336,15 @@ class AtariGames:
         rewards = rewards.astype(np.float32)
         self.game_returns += rewards
 
-        # A life was lost if the lives decreased and some are left. After a game over, the info
-        # already describes the new game, whose lives are not fewer than before
-        lives = info["lives"]
-        life_lost = (lives < self.lives) & (lives > 0)
-        # The game is over if it terminated without a life loss, or hit the time limit
-        game_over = (terminated & ~life_lost) | truncated
-        # In a game that goes on, the frame number must increase
-        frames = info["episode_frame_number"].astype(np.int64)
-        if np.any((frames <= self.episode_frames) & ~game_over):
+        # The game is over where the environment started a new one
+        game_over = self._track(info)
+        if np.any(game_over & ~(terminated | truncated)):
             raise RuntimeError("an Atari game restarted although it did not end")
-        self.lives[:] = lives
-        self.episode_frames[:] = frames
+        if np.any(truncated & ~game_over):
+            raise RuntimeError("an Atari game reached its time limit but did not restart")
+        # A life was lost where the step is terminal and the game goes on; FIRE follows, as published
+        life_lost = terminated & ~game_over
+        self.fire_pending = life_lost & self.options["life_loss_ends_episode"] & (self.fire_action is not None)
         self.observations = np.array(observations, copy=True)
 
         result = Step(self.observations, rewards, terminated.copy(), truncated.copy())
@@ -337,6 +378,7 @@ class AtariGames:
             "resets_since_seed": self.resets_since_seed.tolist(),
             "game_actions": [bytes(actions) for actions in self.game_actions],
             "game_returns": self.game_returns.tolist(),
+            "fire_pending": self.fire_pending.tolist(),
             "observations": self.observations.copy(),
         }
 
@@ -385,8 +427,7 @@ class AtariGames:
             for env in np.flatnonzero(starts <= t):
                 actions[env] = histories[env][t - starts[env]]
             observations, _, _, _, info = games.env.step(actions)
-            games.lives[:] = info["lives"]
-            games.episode_frames[:] = info["episode_frame_number"]
+            games._track(info)
             games.observations = np.array(observations, copy=True)
 
         # The replay must reproduce what the saved run saw
@@ -397,6 +438,7 @@ class AtariGames:
         games.resets_since_seed = resets
         games.game_actions = [bytearray(actions) for actions in state["game_actions"]]
         games.game_returns = np.asarray(state["game_returns"], dtype=np.float64)
+        games.fire_pending = np.asarray(state["fire_pending"], dtype=bool)
         games.seed_generator.bit_generator.state = state["seed_generator"]
         return games
 

@@ -7,7 +7,7 @@ summary: Every hyperparameter of PPO on Atari in one typed dataclass, with the s
 # Configuration
 
 All settings of a training run live in one dataclass, `Config`. The defaults are the standard Atari settings
-of the baselines implementation of PPO, which CleanRL also uses: 8 environments times 128 steps per rollout,
+of the PPO of OpenAI Baselines, which CleanRL also uses: 8 environments times 128 steps per rollout,
 4 epochs of 4 minibatches, Adam with a learning rate of $2.5 \cdot 10^{-4}$ annealed linearly towards zero,
 clipping $\epsilon = 0.1$, value loss weight $c_1 = 0.5$, entropy weight $c_2 = 0.01$, and
 $\gamma = 0.99$, $\lambda = 0.95$ for [GAE](gae.py).
@@ -68,7 +68,7 @@ class Config:
     clip: float = 0.1
     """Clipping range epsilon of the policy ratio and of the value change."""
     clip_value_loss: bool = True
-    """Clip the value loss as the baselines implementation does."""
+    """Clip the value loss as OpenAI Baselines does."""
     normalize_advantages: bool = True
     """Normalize the advantages of each minibatch to zero mean and unit standard deviation."""
     entropy_coef: float = 0.01
@@ -79,11 +79,11 @@ class Config:
     """Clip the global norm of the gradient to this value."""
 
     noop_max: int = 30
-    """Maximum number of no-op actions at the start of a game."""
+    """No-op starts: ale-py plays 0 to noop_max - 1 no-op frames at the start of a game (FIRE as the last in games with FIRE)."""
     repeat_action_probability: float = 0.0
     """Probability that the game repeats the previous action (sticky actions); 0 as in the published results."""
     life_loss_ends_episode: bool = True
-    """Treat the loss of a life as the end of an episode for learning (the game goes on)."""
+    """Treat the loss of a life as the end of an episode for learning; the game goes on, after FIRE in games with FIRE."""
     max_episode_frames: int = 108_000
     """Time limit of a game in frames (108,000 frames are 30 minutes)."""
 
@@ -97,6 +97,8 @@ class Config:
     """Torch device: auto (CUDA when available, otherwise CPU), cpu, cuda or cuda:N."""
     torch_threads: int = 0
     """Number of CPU threads for PyTorch; 0 keeps PyTorch's default."""
+    compile: bool = False
+    """Compile the model with torch.compile: slow to start, faster on a GPU (see benchmarks/gpu.sh)."""
     progress: bool = True
     """Show a progress bar."""
 

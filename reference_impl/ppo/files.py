@@ -36,9 +36,18 @@ def atomic_write(path: Path, write: Callable[[BinaryIO], object]) -> None:
             file.flush()
             os.fsync(file.fileno())
         os.replace(temporary, path)
-    except BaseException:
+    except BaseException as error:
         Path(temporary).unlink(missing_ok=True)
-        raise
+        # `torch.save` hides a failed write behind a `RuntimeError` raised while it closes the file
+        failure = error
+        while failure is not None and not isinstance(failure, OSError):
+            failure = failure.__context__
+        if failure is None:
+            raise
+        # A failed write of the file object names no file: name the one that was being written
+        if failure.filename is None:
+            failure.filename = str(path)
+        raise failure from None
 
 
 def remove_stale_temporaries(folder: Path, names: list[str]) -> list[Path]:

@@ -42,8 +42,8 @@ def generalized_advantage_estimation(
     * `next_values` $V(s'_t)$: the value of the observation that followed $a_t$. Inside an episode this is
       $V(s_{t+1})$. For the last step of the rollout it is the value of the observation after the rollout.
       When an episode was truncated by a time limit, it is the value of that episode's final observation.
-    * `terminated`: $1$ if $s'_t$ is a terminal state, where the return is zero by definition
-      (here: a life was lost or the game ended).
+    * `terminated`: $1$ if $s'_t$ is a terminal state, where the return is zero by definition. Here that is a
+      lost life or a game over; a time limit is not terminal: the episode is truncated, and $V(s'_t)$ bootstraps it.
     * `episode_ends`: $1$ if the episode ended at step $t$ for any reason (terminated or truncated), so that
       $s_{t+1}$ starts a new episode.
 

@@ -82,7 +82,9 @@ def clipped_policy_loss(
       allows; the minimum picks the constant clipped term, so the gradient is zero.
     * If $\bar{A}_t < 0$ and $r_t(\theta) < 1 - \epsilon$, likewise: the gradient is zero.
     * In the other two cases the unclipped term is smaller, so the minimum keeps it and the gradient
-      pulls $r_t(\theta)$ back towards the interval. The objective is a pessimistic bound.
+      pulls $r_t(\theta)$ back towards the interval. So $L^{CLIP}$ is a lower bound on the unclipped objective
+      $\mathbb{E}_t\big[r_t(\theta) \bar{A}_t\big]$: it counts a change of the policy when it makes the objective
+      worse, and ignores it beyond the interval when it makes it better.
 
     We return $-L^{CLIP}(\theta)$ because the optimizer minimizes.
 
@@ -143,7 +145,7 @@ def clipped_value_loss(
     While $V_\theta(s_t)$ stays within $\epsilon$ of $V_{\theta_{old}}(s_t)$, both errors are equal
     and this is the plain squared error. Outside that range, if the clipped error is the larger one,
     the maximum picks it; it does not depend on $\theta$, so the gradient is zero.
-    This clipping is not in the PPO paper. It comes from the baselines implementation of PPO (`ppo2`), and most
+    This clipping is not in the PPO paper. It comes from the PPO of OpenAI Baselines (`ppo2`), and most
     Atari implementations use it. With `clip_values=False` the loss is
     $\frac{1}{2} \mathbb{E}_t \big[(V_\theta(s_t) - R_t)^2\big]$.
     """

@@ -13,8 +13,8 @@ to two outputs:
 * the value $V_\theta(s)$, the expected discounted return from this observation.
 
 Both heads share one convolutional trunk: the network of the
-[Nature DQN paper](https://www.nature.com/articles/nature14236), which the baselines implementation of
-[PPO](https://arxiv.org/abs/1707.06347) uses for Atari.
+[Nature DQN paper](https://www.nature.com/articles/nature14236), which the [PPO](https://arxiv.org/abs/1707.06347)
+of OpenAI Baselines uses for Atari.
 Sharing the trunk is why PPO optimizes one combined loss (see the [trainer](trainer.py)):
 the policy and the value function train the same features.
 """
@@ -33,7 +33,7 @@ def orthogonal_init(layer: nn.Module, gain: float) -> nn.Module:
 
     Initialize the weights of `layer` with a random orthogonal matrix scaled by `gain`, and its bias with zero.
     An orthogonal matrix preserves the norm of its input (a non-square one preserves it on the subspace it
-    keeps), so activations neither explode nor vanish through the layers at the start of training. The gains follow the baselines implementation of PPO.
+    keeps), so activations neither explode nor vanish through the layers at the start of training. The gains follow the PPO of OpenAI Baselines.
     """
 
     # Random orthogonal weights, scaled by `gain`
@@ -97,7 +97,8 @@ class ActorCritic(nn.Module):
 
         # In the channels-last layout, the 4 values of a pixel (one per frame) lie next to each other in memory.
         # The convolutions of oneDNN, PyTorch's CPU backend, run faster on this layout.
-        # Reordering the bytes before the conversion moves a quarter of the memory that reordering the floats would
+        # We reorder the bytes before converting them to floats: a byte is a quarter of a float, so this moves
+        # a quarter of the memory that reordering the floats afterwards would move
         if self.channels_last:
             observations = observations.contiguous(memory_format=torch.channels_last)
         # Scale the pixels from $[0, 255]$ to $[0, 1]$; the floats keep the layout of the bytes
@@ -107,12 +108,14 @@ class ActorCritic(nn.Module):
         r"""
         ### Forward pass
 
-        `observations` are `uint8` frames of shape `[batch, 4, 84, 84]`.
-        Returns the policy logits, `[batch, num_actions]`, and the values $V_\theta(s)$, `[batch]`.
+        `observations` are `uint8` frames of shape `[batch, 4, 84, 84]`, or frames that `prepare` has already
+        scaled. Returns the policy logits, `[batch, num_actions]`, and the values $V_\theta(s)$, `[batch]`.
         """
 
-        # Frames scaled to $[0, 1]$, then the network
-        return self.forward_prepared(self.prepare(observations))
+        # Frames scaled to $[0, 1]$ unless they are already, then the network
+        if observations.dtype == torch.uint8:
+            observations = self.prepare(observations)
+        return self.forward_prepared(observations)
 
     def forward_prepared(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """The forward pass on frames that `prepare` has already scaled."""
