@@ -83,10 +83,12 @@ def _renderer() -> markdown.Markdown:
     return markdown.Markdown(extensions=_MARKDOWN_EXTENSIONS, extension_configs=_MARKDOWN_CONFIG)
 
 
+@functools.lru_cache(maxsize=8192)
 def render_markdown(text: str) -> str:
     """Render one string of Markdown as the site would (the extensions that can produce markup).
 
     Not thread-safe (one shared renderer): page generation and the griffe extension call it from one thread.
+    Cached: the validation asks for the same text's rendering several times (its tags, what the sanitiser keeps).
     """
     renderer = _renderer()
     try:
