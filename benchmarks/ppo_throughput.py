@@ -3,9 +3,9 @@
 Prints, for 8 environments and the standard settings (128 steps per rollout, 4 epochs of 4 minibatches):
 
 1. env-only steps/s with random actions: ale-py's `AtariVectorEnv` (as wrapped by `AtariGames`) and
-   gymnasium's `SyncVectorEnv` with the standard Python wrappers (`AtariPreprocessing`, `FrameStackObservation`);
-2. the steps/s of a straightforward baseline: `SyncVectorEnv` with those wrappers, the same network in PyTorch's
-   default memory layout, and the same update, written as a plain CleanRL-style loop;
+   gymnasium's `SyncVectorEnv` with CleanRL's Atari wrappers;
+2. the steps/s of the baseline, a CleanRL-equivalent loop (`cleanrl_equivalent.py`: CleanRL's `ppo_atari.py`
+   with the same wrappers, model and update, rewritten on gymnasium 1.x without stable-baselines3);
 3. the steps/s of our trainer (`reference_impl.ppo.trainer.Trainer`), with the split of its time into rollout
    and update;
 4. the ratio ours / baseline;
@@ -18,63 +18,47 @@ passes, gradient clipping and Adam step of the update) and prints the operators 
 update, from `torch.profiler`.
 
 Training steps/s count environment steps (each 4 frames) over whole updates: rollout plus optimisation, from the
-median time of an update after one warm-up update. CleanRL's `ppo_atari.py` with the same hyperparameters measured
-143-157 steps/s on this machine's 2 CPU cores.
+median time of an update after one warm-up update. Both loops run in the same process, taking turns update by
+update, so that a change of the load on a shared machine slows both alike.
+
+With `--scaling 8 32 64 128`, it times our trainer alone on `--device` for each number of environments
+(`benchmarks/gpu.sh` uses this on a GPU).
 
 Usage: `python benchmarks/ppo_throughput.py [--updates N] [--env ALE/Breakout-v5] [--threads T] [--profile]`
+or `python benchmarks/ppo_throughput.py --scaling 8 32 [--device cuda] [--num-steps 128] [--json FILE]`
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import json
 import os
 import statistics
 import sys
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 
-import ale_py
 import gymnasium as gym
 import numpy as np
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import cleanrl_equivalent
 
 import reference_impl.ppo.trainer as trainer_module
 from reference_impl.ppo.atari import AtariGames
 from reference_impl.ppo.config import Config
-from reference_impl.ppo.gae import generalized_advantage_estimation
-from reference_impl.ppo.losses import clipped_policy_loss, clipped_value_loss, normalize_advantages
-from reference_impl.ppo.model import ActorCritic
 from reference_impl.ppo.trainer import Trainer
-
-gym.register_envs(ale_py)
-CLEANRL_STEPS_PER_SECOND = (143, 157)
-
-
-def make_sync_env(env_id: str, num_envs: int, seed: int) -> gym.vector.SyncVectorEnv:
-    """gymnasium's synchronous vector env with the standard Atari wrappers (no sticky actions, as ours)."""
-
-    def make(index: int):
-        def thunk():
-            env = gym.make(env_id, frameskip=1, repeat_action_probability=0.0)
-            env = gym.wrappers.AtariPreprocessing(
-                env, noop_max=30, frame_skip=4, screen_size=84, terminal_on_life_loss=False, grayscale_obs=True
-            )
-            env = gym.wrappers.FrameStackObservation(env, 4)
-            env.action_space.seed(seed + index)
-            return env
-
-        return thunk
-
-    return gym.vector.SyncVectorEnv([make(i) for i in range(num_envs)])
 
 
 def env_only(env_id: str, num_envs: int, steps: int) -> tuple[float, float]:
-    """Random-action steps/s of AtariGames and of SyncVectorEnv with wrappers."""
+    """Random-action steps/s of AtariGames and of the baseline's SyncVectorEnv with CleanRL's wrappers."""
     rng = np.random.default_rng(0)
     games = AtariGames(env_id, num_envs, seed=0)
     games.reset()
@@ -84,7 +68,8 @@ def env_only(env_id: str, num_envs: int, steps: int) -> tuple[float, float]:
     ours = steps * num_envs / (time.perf_counter() - start)
     games.close()
 
-    env = make_sync_env(env_id, num_envs, 0)
+    env = gym.vector.SyncVectorEnv([cleanrl_equivalent.make_env(cleanrl_equivalent.noframeskip_id(env_id), i)
+                                    for i in range(num_envs)])
     env.reset(seed=0)
     start = time.perf_counter()
     for _ in range(steps):
@@ -94,90 +79,56 @@ def env_only(env_id: str, num_envs: int, steps: int) -> tuple[float, float]:
     return ours, baseline
 
 
-def baseline_training(env_id: str, config: Config, updates: int) -> tuple[float, float, float]:
-    """A straightforward PPO loop; returns (steps/s, rollout s per update, update s per update)."""
-    torch.manual_seed(0)
-    env = make_sync_env(env_id, config.num_envs, 0)
-    model = ActorCritic(int(env.single_action_space.n), channels_last=False)
-    optimizer = torch.optim.Adam(model.parameters(), lr=config.learning_rate, eps=config.adam_eps)
-    observations, _ = env.reset(seed=0)
-    observations = torch.as_tensor(observations)
-    steps, envs = config.num_steps, config.num_envs
-    rollout_times, update_times = [], []
-    for update in range(updates + 1):
-        start = time.perf_counter()
-        obs_buf = torch.zeros((steps, envs, 4, 84, 84), dtype=torch.uint8)
-        act_buf = torch.zeros((steps, envs), dtype=torch.long)
-        logp_buf, val_buf, rew_buf = torch.zeros((steps, envs)), torch.zeros((steps, envs)), torch.zeros((steps, envs))
-        term_buf = torch.zeros((steps, envs), dtype=torch.bool)
-        for t in range(steps):
-            obs_buf[t] = observations
-            with torch.no_grad():
-                logits, values = model(observations)
-            distribution = torch.distributions.Categorical(logits=logits)
-            actions = distribution.sample()
-            act_buf[t], logp_buf[t], val_buf[t] = actions, distribution.log_prob(actions), values
-            observations, rewards, terminated, truncated, _ = env.step(actions.numpy())
-            observations = torch.as_tensor(observations)
-            rew_buf[t] = torch.as_tensor(np.sign(rewards), dtype=torch.float32)
-            term_buf[t] = torch.as_tensor(terminated | truncated)
-        with torch.no_grad():
-            next_values = torch.cat([val_buf[1:], model(observations)[1][None]])
-        mid = time.perf_counter()
-        advantages = generalized_advantage_estimation(
-            rew_buf, val_buf, next_values, term_buf, term_buf, config.gamma, config.gae_lambda
-        )
-        returns = advantages + val_buf
-        b_obs, b_act, b_logp = obs_buf.flatten(0, 1), act_buf.flatten(), logp_buf.flatten()
-        b_val, b_adv, b_ret = val_buf.flatten(), advantages.flatten(), returns.flatten()
-        for _ in range(config.num_epochs):
-            order = torch.randperm(config.batch_size)
-            for begin in range(0, config.batch_size, config.minibatch_size):
-                idx = order[begin : begin + config.minibatch_size]
-                logits, values = model(b_obs[idx])
-                distribution = torch.distributions.Categorical(logits=logits)
-                policy = clipped_policy_loss(
-                    distribution.log_prob(b_act[idx]), b_logp[idx], normalize_advantages(b_adv[idx]), config.clip
-                )
-                value_loss = clipped_value_loss(values, b_val[idx], b_ret[idx], config.clip)
-                loss = (
-                    policy.loss + config.value_coef * value_loss - config.entropy_coef * distribution.entropy().mean()
-                )
-                optimizer.zero_grad()
-                loss.backward()
-                torch.nn.utils.clip_grad_norm_(model.parameters(), config.max_grad_norm)
-                optimizer.step()
-        end = time.perf_counter()
-        # The first update warms up (allocations, oneDNN kernel selection) and is not counted
-        if update > 0:
-            rollout_times.append(mid - start)
-            update_times.append(end - mid)
-    env.close()
-    return summarize(config, rollout_times, update_times)
-
-
 def summarize(config: Config, rollout_times: list[float], update_times: list[float]) -> tuple[float, float, float]:
     """(steps/s, rollout s, update s) from the median times per update; a median ignores a slow outlier."""
     total = statistics.median(r + u for r, u in zip(rollout_times, update_times, strict=True))
     return config.batch_size / total, statistics.median(rollout_times), statistics.median(update_times)
 
 
-def our_training(config: Config, updates: int) -> tuple[float, float, float]:
-    """Our trainer's rollout and optimize, as `Trainer.train` calls them; same return as `baseline_training`."""
+def our_updates(config: Config, updates: int) -> Iterator[tuple[float, float]]:
+    """Our trainer's rollout and optimize, as `Trainer.train` calls them, yielding the seconds of each update's
+    rollout and optimization as it goes."""
     with tempfile.TemporaryDirectory() as out:
         trainer = Trainer(dataclasses.replace(config, out=out))
-        rollout_times, update_times = [], []
-        for update in range(updates + 1):
+        for _ in range(updates):
             start = time.perf_counter()
             rollout = next_rollout(trainer)
             mid = time.perf_counter()
             trainer.optimize(rollout)
-            end = time.perf_counter()
-            if update > 0:
-                rollout_times.append(mid - start)
-                update_times.append(end - mid)
+            # On a GPU the update's kernels may still run: wait for them before reading the clock
+            if trainer.device.type == "cuda":
+                torch.cuda.synchronize(trainer.device)
+            yield mid - start, time.perf_counter() - mid
         trainer.games.close()
-    return summarize(config, rollout_times, update_times)
+
+
+def timed(config: Config, seconds: list[tuple[float, float]]) -> tuple[float, float, float]:
+    """(steps/s, rollout s, update s) of a loop, without its first update, which warms up (allocations, oneDNN's
+    choice of kernels)."""
+    return summarize(config, [rollout for rollout, _ in seconds[1:]], [update for _, update in seconds[1:]])
+
+
+def our_training(config: Config, updates: int) -> tuple[float, float, float]:
+    """(steps/s, rollout s, update s) of our trainer over `updates` updates after one warm-up update."""
+    return timed(config, list(our_updates(config, updates + 1)))
+
+
+def side_by_side(env_id: str, config: Config, updates: int) -> tuple[tuple[float, float, float], ...]:
+    """The CleanRL-equivalent baseline and our trainer, update by update in turn, so that a change of the machine's
+    load during the measurement slows both alike; returns the figures of `timed` for the baseline, then for ours."""
+    loops = {
+        "baseline": cleanrl_equivalent.train(env_id, updates + 1, num_envs=config.num_envs, num_steps=config.num_steps),
+        "ours": our_updates(config, updates + 1),
+    }
+    seconds: dict[str, list[tuple[float, float]]] = {name: [] for name in loops}
+    for _ in range(updates + 1):
+        for name, loop in loops.items():
+            seconds[name].append(next(loop))
+    # Let each loop close its environments
+    for loop in loops.values():
+        for _ in loop:
+            pass
+    return timed(config, seconds["baseline"]), timed(config, seconds["ours"])
 
 
 def next_rollout(trainer: Trainer) -> dict:
@@ -323,6 +274,23 @@ class OtherLoad:
         return max(0.0, (busy - self.start[0]) - (ours - self.start[1])) / seconds
 
 
+def scaling(args: argparse.Namespace) -> None:
+    """Our trainer alone, on `--device`, for each number of environments in `--scaling`: one line per count as it
+    goes and, with `--json`, the figures in a file."""
+    results = []
+    for num_envs in args.scaling:
+        config = Config(env_id=args.env, num_envs=num_envs, num_steps=args.num_steps, total_steps=10_000_000,
+                        progress=False, device=args.device, torch_threads=args.threads, compile=args.compile)
+        steps_per_second, rollout, update = our_training(config, args.updates)
+        results.append({"num_envs": num_envs, "num_steps": args.num_steps, "steps_per_second": steps_per_second,
+                        "rollout_seconds": rollout, "update_seconds": update})
+        print(f"{num_envs:4d} envs x {args.num_steps} steps: {steps_per_second:8.0f} steps/s "
+              f"(per update of {config.batch_size} steps: rollout {rollout:.2f} s, update {update:.2f} s)", flush=True)
+        # After every count, so that a run stopped by a time limit keeps what it measured
+        if args.json:
+            Path(args.json).write_text(json.dumps(results, indent=2) + "\n")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--env", default="ALE/Breakout-v5")
@@ -334,9 +302,19 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="then show where our trainer's time goes")
     parser.add_argument("--profile-updates", type=int, default=3, help="timed updates for --profile")
     parser.add_argument("--top-ops", type=int, default=15, help="operators listed by --profile")
+    parser.add_argument("--scaling", type=int, nargs="+", metavar="ENVS",
+                        help="only our trainer's steps/s, for each of these numbers of environments")
+    parser.add_argument("--num-steps", type=int, default=128, help="steps per rollout for --scaling")
+    parser.add_argument("--device", default="auto", help="torch device for --scaling (default: auto)")
+    parser.add_argument("--json", help="with --scaling, also write the figures to this JSON file")
+    parser.add_argument("--compile", action="store_true", help="with --scaling, train with --compile")
     args = parser.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
+    if args.scaling:
+        print(f"{args.env}; torch {torch.__version__}, device {trainer_module.select_device(args.device)}", flush=True)
+        scaling(args)
+        return
     config = Config(env_id=args.env, total_steps=10_000_000, progress=False, torch_threads=args.threads)
     print(
         f"{args.env}, {config.num_envs} envs x {config.num_steps} steps, {config.num_epochs} epochs x "
@@ -347,24 +325,21 @@ def main() -> None:
     ours_env, baseline_env = env_only(args.env, config.num_envs, args.env_steps)
     print(
         f"env only, random actions:  AtariVectorEnv (AtariGames) {ours_env:7.0f} steps/s   "
-        f"SyncVectorEnv + wrappers {baseline_env:7.0f} steps/s"
+        f"SyncVectorEnv + CleanRL's wrappers {baseline_env:7.0f} steps/s"
     )
 
-    baseline, baseline_rollout, baseline_update = baseline_training(args.env, config, args.updates)
+    (baseline, baseline_rollout, baseline_update), (ours, ours_rollout, ours_update) = side_by_side(
+        args.env, config, args.updates
+    )
     print(
-        f"baseline training (SyncVectorEnv + wrappers, plain loop): {baseline:6.1f} steps/s "
+        f"CleanRL-equivalent baseline (cleanrl_equivalent.py):     {baseline:6.1f} steps/s "
         f"(per update of {config.batch_size} steps: rollout {baseline_rollout:.2f} s, update {baseline_update:.2f} s)"
     )
-    ours, ours_rollout, ours_update = our_training(config, args.updates)
     print(
         f"our trainer:                                              {ours:6.1f} steps/s "
         f"(per update of {config.batch_size} steps: rollout {ours_rollout:.2f} s, update {ours_update:.2f} s)"
     )
-    low, high = CLEANRL_STEPS_PER_SECOND
-    print(
-        f"ours / baseline: {ours / baseline:.2f}x   ours / CleanRL ({low}-{high} steps/s measured here): "
-        f"{ours / high:.2f}-{ours / low:.2f}x"
-    )
+    print(f"ours / CleanRL-equivalent baseline: {ours / baseline:.2f}x")
     print(
         f"other processes kept {other_load.cores(time.perf_counter() - started):.2f} of {os.cpu_count()} cores busy "
         f"on average meanwhile"

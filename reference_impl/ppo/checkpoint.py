@@ -9,6 +9,8 @@ summary: What a checkpoint of the PPO trainer holds, how it is saved and checked
 A checkpoint holds everything a run depends on, so that a resumed run continues exactly as if it had never
 stopped: the model, the optimizer, the state of the random generator, the state of the games (their seeds and
 actions, see [AtariGames](atari.py)), the learning-rate schedule and the position in the run.
+A run on several ranks (see [distributed](distributed.py)) stores the games and the random generator of rank 0
+in `games` and `generator`, and those of the other ranks in `ranks`, in rank order.
 The [trainer](trainer.py) writes them, and the [evaluation](evaluate.py) reads the model from them.
 
 A checkpoint is written [atomically](files.py), and it carries a checksum of its content, so a file damaged on
@@ -41,12 +43,14 @@ ENTRIES = {
     "optimizer": dict,
     "generator": torch.Tensor,
     "games": dict,
+    "ranks": list,
     "recent_returns": list,
     "checksum": str,
 }
 
 # Settings that may differ from the checkpoint's when resuming; the others define the run
-RESUME_OVERRIDES = {"total_steps", "out", "checkpoint_every", "return_window", "device", "torch_threads", "progress"}
+RESUME_OVERRIDES = {"total_steps", "out", "checkpoint_every", "return_window", "device", "torch_threads", "progress",
+                    "compile"}
 
 
 def checksum(value: Any) -> str:
@@ -128,18 +132,33 @@ def load_checkpoint(path: str | os.PathLike) -> dict[str, Any]:
         config = Config(**checkpoint["config"])
     except TypeError as error:
         raise ConfigError(f"{path}: the checkpoint's settings do not match this trainer ({error})") from error
-    # The games must be those that the settings describe
-    games = checkpoint["games"]
-    missing = sorted(set(AtariGames.state_keys) - set(games))
-    if missing:
-        raise ConfigError(f"{path}: the checkpoint's games state lacks {', '.join(missing)}")
-    expected = {"env_id": config.env_id, "num_envs": config.num_envs, "options": game_options(config)}
-    for name, value in expected.items():
-        if games[name] != value:
-            raise ConfigError(
-                f"{path}: the checkpoint's settings say {name} {value!r}, but its games have {games[name]!r}"
-            )
+    # The games of every rank must be those that the settings describe
+    for rank, state in enumerate([{"games": checkpoint["games"]}, *checkpoint["ranks"]]):
+        games = state.get("games") if isinstance(state, dict) else None
+        if not isinstance(games, dict) or (rank > 0 and not isinstance(state.get("generator"), torch.Tensor)):
+            raise ConfigError(f"{path}: the checkpoint's state of rank {rank} is not valid")
+        missing = sorted(set(AtariGames.state_keys) - set(games))
+        if missing:
+            raise ConfigError(f"{path}: the checkpoint's games state lacks {', '.join(missing)}")
+        expected = {"env_id": config.env_id, "num_envs": config.num_envs, "options": game_options(config)}
+        for name, value in expected.items():
+            if games[name] != value:
+                raise ConfigError(
+                    f"{path}: the checkpoint's settings say {name} {value!r}, but its games have {games[name]!r}"
+                )
     return checkpoint
+
+
+def rank_state(checkpoint: dict[str, Any], rank: int, world_size: int, path: Path) -> dict[str, Any]:
+    """The games and the generator state of `rank` in a checkpoint; it must have been written by `world_size` ranks,
+    since each rank continues the games of one rank of the saved run."""
+
+    saved = 1 + len(checkpoint["ranks"])
+    if saved != world_size:
+        raise ConfigError(f"{path} was written by {saved} rank(s): resume it on {saved}, not on {world_size}")
+    if rank == 0:
+        return {"games": checkpoint["games"], "generator": checkpoint["generator"]}
+    return checkpoint["ranks"][rank - 1]
 
 
 def load_into(target: torch.nn.Module | torch.optim.Optimizer, state: dict[str, Any], path: Path, name: str) -> None:

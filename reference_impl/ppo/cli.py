@@ -20,6 +20,7 @@ Bad input stops the command with a one-line error before any work starts.
 """
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -74,7 +75,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _train(args)
         return _evaluate(args)
     except ConfigError as error:
-        print(f"error: {error}", file=sys.stderr)
+        # Under torchrun every rank finds the same mistake: rank 0 reports it
+        if os.environ.get("RANK", "0") == "0":
+            print(f"error: {error}", file=sys.stderr)
         return 2
 
 
@@ -90,26 +93,28 @@ def _train(args: argparse.Namespace) -> int:
         config.validate()
         rom_name(config.env_id)
 
+    from . import distributed
     from .trainer import RunStopped, Trainer
 
+    trainer = Trainer.from_checkpoint(args.resume, given) if args.resume else Trainer(config)
+    # Under torchrun, rank 0 speaks for the run
+    say = print if trainer.ranks.main else (lambda *args, **kwargs: None)
     if args.resume:
-        trainer = Trainer.from_checkpoint(args.resume, given)
-        print(f"resuming {trainer.config.env_id} at update {trainer.update} from {args.resume}", file=sys.stderr)
-    else:
-        trainer = Trainer(config)
+        say(f"resuming {trainer.config.env_id} at update {trainer.update} from {args.resume}", file=sys.stderr)
     try:
         completed = trainer.train()
     except RunStopped as stopped:
-        # A diverged model, a failed write or a second Ctrl-C: one line that says what is kept
+        # A diverged model, a failed write, a second Ctrl-C or a failed rank: one line that says what is kept
         print(f"error: {stopped}", file=sys.stderr)
         return stopped.exit_status
     finally:
         trainer.games.close()
+        distributed.leave(trainer.ranks)
     checkpoint = trainer.out / "checkpoint.pt"
     if not completed:
-        print(f"interrupted: checkpoint saved to {checkpoint}; continue with --resume {checkpoint}", file=sys.stderr)
+        say(f"interrupted: checkpoint saved to {checkpoint}; continue with --resume {checkpoint}", file=sys.stderr)
         return 130
-    print(f"done: {trainer.global_step} steps; checkpoint {checkpoint}, metrics {trainer.out / 'metrics.csv'}",
+    say(f"done: {trainer.global_step} steps; checkpoint {checkpoint}, metrics {trainer.out / 'metrics.csv'}",
           file=sys.stderr)
     return 0
 

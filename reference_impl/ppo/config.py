@@ -97,6 +97,8 @@ class Config:
     """Torch device: auto (CUDA when available, otherwise CPU), cpu, cuda or cuda:N."""
     torch_threads: int = 0
     """Number of CPU threads for PyTorch; 0 keeps PyTorch's default."""
+    compile: bool = False
+    """Compile the model with torch.compile: slow to start, faster on a GPU (see benchmarks/gpu.sh)."""
     progress: bool = True
     """Show a progress bar."""
 

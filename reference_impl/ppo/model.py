@@ -108,12 +108,14 @@ class ActorCritic(nn.Module):
         r"""
         ### Forward pass
 
-        `observations` are `uint8` frames of shape `[batch, 4, 84, 84]`.
-        Returns the policy logits, `[batch, num_actions]`, and the values $V_\theta(s)$, `[batch]`.
+        `observations` are `uint8` frames of shape `[batch, 4, 84, 84]`, or frames that `prepare` has already
+        scaled. Returns the policy logits, `[batch, num_actions]`, and the values $V_\theta(s)$, `[batch]`.
         """
 
-        # Frames scaled to $[0, 1]$, then the network
-        return self.forward_prepared(self.prepare(observations))
+        # Frames scaled to $[0, 1]$ unless they are already, then the network
+        if observations.dtype == torch.uint8:
+            observations = self.prepare(observations)
+        return self.forward_prepared(observations)
 
     def forward_prepared(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """The forward pass on frames that `prepare` has already scaled."""

@@ -26,25 +26,32 @@ import os
 import signal
 import time
 from collections import deque
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import torch
+import torch.distributed as dist
 from torch import nn
 from tqdm import tqdm
 
+from . import distributed
 from .atari import AtariGames, make_games, rom_name
-from .checkpoint import config_for_resume, load_checkpoint, load_into, save_checkpoint
+from .checkpoint import config_for_resume, load_checkpoint, load_into, rank_state, save_checkpoint
 from .config import Config, ConfigError
 from .files import prepare_folder, remove_stale_temporaries, write_error
 from .gae import generalized_advantage_estimation
-from .losses import clipped_policy_loss, clipped_value_loss, explained_variance, normalize_advantages
+from .losses import clipped_policy_loss, clipped_value_loss, explained_variance
 from .model import ActorCritic, select_device
 from .runlog import RunLog, UpdateCallback, UpdateReport
+from .transfer import Transfer
 
 # The files a run writes in its folder
 RUN_FILES = ["checkpoint.pt", "metrics.csv", "config.json"]
+
+# The diagnostics of the update, averaged over its minibatches
+DIAGNOSTICS = ["policy_loss", "value_loss", "entropy", "approx_kl", "clip_fraction"]
 
 
 class RunStopped(Exception):
@@ -70,27 +77,42 @@ class Trainer:
         config.validate()
         rom_name(config.env_id)
         self.config = config
-        self.device = select_device(config.device)
+        # This process among the ranks of the run: the only one, unless `torchrun` started it (see
+        # [distributed](distributed.py)); each rank takes its own GPU
+        self.ranks = distributed.join()
+        self.device = self.ranks.device(select_device(config.device))
         if config.torch_threads:
             torch.set_num_threads(config.torch_threads)
-        # The output folder must be writable; a killed run may have left temporary files in it
+        # An update takes `batch_size` steps on every rank
+        self.steps_per_update = config.batch_size * self.ranks.world_size
+        # $K$, the number of updates: enough for `total_steps` steps over all ranks
+        self.num_updates = -(-config.total_steps // self.steps_per_update)
+        # The output folder must be writable; a killed run may have left temporary files in it.
+        # Rank 0 alone writes there
         self.out = Path(config.out)
-        prepare_folder(self.out)
-        remove_stale_temporaries(self.out, RUN_FILES)
+        if self.ranks.main:
+            prepare_folder(self.out)
+            remove_stale_temporaries(self.out, RUN_FILES)
 
-        # Seed the global generator, which initializes the model
+        # Seed the global generator, which initializes the model, identically on every rank
         torch.manual_seed(config.seed)
-        # A separate generator samples the actions and shuffles the minibatches;
+        # This rank's seed, for its games, its actions and its minibatches
+        seed = distributed.rank_seed(config.seed, self.ranks.rank)
+        # A separate generator samples the actions and shuffles the minibatches, on the model's device;
         # its state goes into checkpoints
-        self.generator = torch.Generator().manual_seed(config.seed)
+        self.generator = torch.Generator(self.device).manual_seed(seed)
+        # The copies of each step between the games and the device
+        self.transfer = Transfer(self.device)
 
         if checkpoint is None:
-            # A new run: fresh games, with the game seeds drawn from the run's seed
-            self.games = make_games(config, config.num_envs, config.seed)
+            # A new run: fresh games, with the game seeds drawn from this rank's seed
+            self.games = make_games(config, config.num_envs, seed)
             self.observations = self.games.reset()
         else:
-            # A resumed run: replay the games of the checkpoint
-            games_state = dict(checkpoint["games"])
+            # A resumed run: this rank's part of the checkpoint
+            own = rank_state(checkpoint, self.ranks.rank, self.ranks.world_size, checkpoint_path)
+            # Replay the games of the checkpoint
+            games_state = dict(own["games"])
             games_state["observations"] = games_state["observations"].numpy()
             try:
                 self.games = AtariGames.restore(games_state)
@@ -100,8 +122,18 @@ class Trainer:
 
         # The model, with one policy output per action of this game
         self.model = ActorCritic(self.games.num_actions).to(self.device)
-        # Adam, with the $\epsilon$ of OpenAI Baselines
-        self.optimizer = torch.optim.Adam(self.model.parameters(), lr=config.learning_rate, eps=config.adam_eps)
+        # The model as the rollout calls it (`act`) and as the update calls it (`learn`): the same parameters,
+        # compiled with `torch.compile` if asked for
+        self.act = self.model
+        # Under `torchrun`, DDP averages the gradients of the update over the ranks
+        self.learn = distributed.wrap(self.model, self.ranks, self.device)
+        if config.compile:
+            self.act, self.learn = torch.compile(self.act), torch.compile(self.learn)
+        # Adam, with the $\epsilon$ of OpenAI Baselines. The fused kernel updates every parameter in one
+        # pass; PyTorch's default on the CPU loops over the tensors, one operation at a time, which took about 20 times
+        # as long per step on the CPU of our benchmark
+        self.optimizer = torch.optim.Adam(self.model.parameters(), lr=config.learning_rate, eps=config.adam_eps,
+                                          fused=True)
 
         # Where the run is: the number of finished updates and of environment steps taken
         self.update = 0
@@ -109,7 +141,7 @@ class Trainer:
         # The returns of the most recent games, for the progress bar
         self.recent_returns: deque[float] = deque(maxlen=config.return_window)
         # The learning-rate schedule (see `learning_rate`)
-        self.schedule = {"update": 1, "rate": config.learning_rate, "num_updates": config.num_updates}
+        self.schedule = {"update": 1, "rate": config.learning_rate, "num_updates": self.num_updates}
         # The last checkpoint written or resumed from, and its update: what a failed run keeps
         self.last_checkpoint: tuple[Path, int] | None = None
 
@@ -117,16 +149,22 @@ class Trainer:
             # Continue exactly where the checkpoint stopped
             load_into(self.model, checkpoint["model"], checkpoint_path, "model")
             load_into(self.optimizer, checkpoint["optimizer"], checkpoint_path, "optimizer state")
-            self.generator.set_state(checkpoint["generator"])
+            try:
+                self.generator.set_state(own["generator"])
+            except RuntimeError as error:
+                raise ConfigError(
+                    f"{checkpoint_path}: its random generator cannot continue on {self.device.type} (a checkpoint "
+                    f"continues on the kind of device that wrote it)"
+                ) from error
             self.update = checkpoint["update"]
             self.global_step = checkpoint["global_step"]
             self.recent_returns.extend(checkpoint["recent_returns"])
             self.schedule = dict(checkpoint["schedule"])
             self.last_checkpoint = (checkpoint_path, self.update)
             # A changed number of updates redraws the schedule from the rate of the last update done
-            if self.schedule["num_updates"] != config.num_updates and config.num_updates > self.update:
+            if self.schedule["num_updates"] != self.num_updates and self.num_updates > self.update:
                 self.schedule = {"update": self.update, "rate": self.learning_rate(self.update),
-                                 "num_updates": config.num_updates}
+                                 "num_updates": self.num_updates}
 
         # Set when Ctrl-C was pressed: stop after the current update
         self.stop_requested = False
@@ -135,7 +173,8 @@ class Trainer:
     def from_checkpoint(cls, path: str | os.PathLike, overrides: dict[str, Any] | None = None) -> "Trainer":
         """Resume the run saved in the checkpoint at `path`; `overrides` are settings given on the command line."""
 
-        checkpoint = load_checkpoint(path)
+        # Under `torchrun`, rank 0 reads the checkpoint, which may be on its machine only, and sends it to the others
+        checkpoint = distributed.from_main(lambda: load_checkpoint(path), distributed.join())
         config = config_for_resume(checkpoint, path, overrides or {})
         return cls(config, checkpoint, Path(path))
 
@@ -146,23 +185,24 @@ class Trainer:
         Sample $a_t \sim \pi_\theta(\cdot|s_t)$ for a batch of observations, and return the actions,
         their log-probabilities $\log \pi_\theta(a_t|s_t)$ and the values $V_\theta(s_t)$.
         No gradients are needed here: the update recomputes everything it differentiates.
+        Everything happens on the model's device, where the sampling generator lives too.
         """
 
         with torch.inference_mode():
-            logits, values = self.model(observations.to(self.device))
-            # $\log \pi_\theta(a|s_t)$ for every action $a$, on the CPU where the sampling generator lives
-            log_policy = torch.log_softmax(logits.float(), dim=-1).cpu()
+            logits, values = self.act(observations.to(self.device))
+            # $\log \pi_\theta(a|s_t)$ for every action $a$
+            log_policy = torch.log_softmax(logits.float(), dim=-1)
             # Sample one action per environment from $\pi_\theta(\cdot|s_t)$
             actions = torch.multinomial(log_policy.exp(), 1, generator=self.generator).squeeze(-1)
             # $\log \pi_\theta(a_t|s_t)$ of the sampled actions
             log_probs = log_policy.gather(-1, actions.unsqueeze(-1)).squeeze(-1)
-        return actions, log_probs, values.float().cpu()
+        return actions, log_probs, values.float()
 
     def values_of(self, observations: torch.Tensor) -> torch.Tensor:
-        """$V_\\theta(s)$ for a batch of observations, without gradients."""
+        """$V_\\theta(s)$ for a batch of observations, without gradients, on the model's device."""
 
         with torch.inference_mode():
-            return self.model(observations.to(self.device))[1].float().cpu()
+            return self.act(observations.to(self.device))[1].float()
 
     def rollout(self) -> dict[str, torch.Tensor]:
         r"""
@@ -172,31 +212,32 @@ class Trainer:
         `[steps, envs, ...]`, ready for [GAE](gae.py).
         """
 
-        config = self.config
+        config, device = self.config, self.device
         steps, envs = config.num_steps, config.num_envs
-        # $s_t$: the observations acted on
-        observations = torch.zeros((steps, envs, 4, 84, 84), dtype=torch.uint8)
-        # $a_t$, $\log \pi_{\theta_{old}}(a_t|s_t)$ and $V_{\theta_{old}}(s_t)$
-        actions = torch.zeros((steps, envs), dtype=torch.long)
-        log_probs = torch.zeros((steps, envs))
-        values = torch.zeros((steps, envs))
-        # $r_t$, clipped to its sign
+        # $s_t$: the observations acted on, as `uint8` frames on the model's device
+        observations = torch.zeros((steps, envs, 4, 84, 84), dtype=torch.uint8, device=device)
+        # $a_t$, $\log \pi_{\theta_{old}}(a_t|s_t)$ and $V_{\theta_{old}}(s_t)$, on the device where they are computed
+        actions = torch.zeros((steps, envs), dtype=torch.long, device=device)
+        log_probs = torch.zeros((steps, envs), device=device)
+        values = torch.zeros((steps, envs), device=device)
+        # $r_t$, clipped to its sign, and the episode ends come from the games: they stay on the CPU
+        # until the rollout is over, and then cross to the device in one copy each
         rewards = torch.zeros((steps, envs))
         # $d_t$: the step reached a terminal state; $e_t$: the episode ended (terminal or truncated)
         terminated = torch.zeros((steps, envs), dtype=torch.bool)
         episode_ends = torch.zeros((steps, envs), dtype=torch.bool)
         # $V(s'_t)$ where an episode was truncated: the value of its final observation
-        truncated_values: dict[tuple[int, int], float] = {}
+        truncated_values: dict[tuple[int, int], torch.Tensor] = {}
         # The games that ended during this rollout
         finished = []
 
         for t in range(steps):
-            # $s_t$
-            observations[t] = torch.from_numpy(self.observations)
+            # $s_t$, copied to the device
+            self.transfer.upload(self.observations, observations[t])
             # $a_t \sim \pi_{\theta_{old}}(\cdot|s_t)$
             actions[t], log_probs[t], values[t] = self.sample_actions(observations[t])
-            # Take the actions in the games
-            step = self.games.step(actions[t].numpy())
+            # Take the actions in the games: the actions are the only thing that comes back from the device
+            step = self.games.step(self.transfer.download(actions[t]))
             # Clip the rewards to $\{-1, 0, +1\}$, as in the published results; the games keep the raw score
             rewards[t] = torch.from_numpy(np.sign(step.rewards))
             # A lost life or a game over is terminal
@@ -205,7 +246,7 @@ class Trainer:
             episode_ends[t] = torch.from_numpy(step.terminated | step.truncated)
             # Bootstrap a truncated episode from the value of its final observation
             for env, final_observation in step.final_observations.items():
-                truncated_values[(t, env)] = float(self.values_of(torch.from_numpy(final_observation[None]))[0])
+                truncated_values[(t, env)] = self.values_of(torch.from_numpy(final_observation[None]))[0]
             finished.extend(step.finished)
             # $s_{t+1}$
             self.observations = step.observations
@@ -216,6 +257,8 @@ class Trainer:
         # The final observations of truncated episodes replace $s_{t+1}$, which starts a new game
         for (t, env), value in truncated_values.items():
             next_values[t, env] = value
+        # The rewards and episode ends join the rest on the device
+        rewards, terminated, episode_ends = (tensor.to(device) for tensor in (rewards, terminated, episode_ends))
 
         return {
             "observations": observations,
@@ -258,7 +301,7 @@ class Trainer:
         # $R_t = \hat{A}_t + V_{\theta_{old}}(s_t)$
         returns = advantages + rollout["values"]
 
-        # Flatten `[steps, envs]` into one batch of samples, on the training device
+        # Flatten `[steps, envs]` into one batch of samples (on the training device already)
         batch = {
             "observations": rollout["observations"].flatten(0, 1),
             "actions": rollout["actions"].flatten(),
@@ -267,21 +310,21 @@ class Trainer:
             "advantages": advantages.flatten(),
             "returns": returns.flatten(),
         }
-        batch = {name: tensor.to(self.device) for name, tensor in batch.items()}
         # The frames scaled to $[0, 1]$, once for all epochs; the minibatches are taken from them
         observations = self.model.prepare(batch["observations"])
 
-        # Sums of the diagnostics over all minibatches
-        totals = {"policy_loss": 0.0, "value_loss": 0.0, "entropy": 0.0, "approx_kl": 0.0, "clip_fraction": 0.0}
+        # Sums of the diagnostics over all minibatches, on the device: reading a value from a GPU waits for the GPU,
+        # so they are read once, at the end
+        totals = torch.zeros(len(DIAGNOSTICS), dtype=torch.float64, device=self.device)
         num_minibatches = 0
         for _ in range(config.num_epochs):
             # A new random order of the samples for each epoch
-            order = torch.randperm(config.batch_size, generator=self.generator).to(self.device)
+            order = torch.randperm(config.batch_size, generator=self.generator, device=self.device)
             for start in range(0, config.batch_size, config.minibatch_size):
                 # The indices of this minibatch
                 indices = order[start : start + config.minibatch_size]
                 # $\pi_\theta(\cdot|s_t)$ and $V_\theta(s_t)$ under the current parameters
-                logits, values = self.model.forward_prepared(observations[indices])
+                logits, values = self.learn(observations[indices])
                 # $\log \pi_\theta(a|s_t)$ for every action
                 log_policy = torch.log_softmax(logits, dim=-1)
                 # $\log \pi_\theta(a_t|s_t)$ of the actions that were taken
@@ -292,7 +335,7 @@ class Trainer:
                 # $\bar{A}_t$: the advantages, normalized over the minibatch if configured
                 advantages = batch["advantages"][indices]
                 if config.normalize_advantages:
-                    advantages = normalize_advantages(advantages)
+                    advantages = distributed.normalize_over_ranks(advantages, self.ranks)
                 # $-L^{CLIP}(\theta)$ and its diagnostics
                 policy = clipped_policy_loss(log_probs, batch["log_probs"][indices], advantages, config.clip)
                 # $L^{VF}(\theta)$
@@ -310,16 +353,12 @@ class Trainer:
                 # Take the Adam step
                 self.optimizer.step()
 
-                # Add up the diagnostics
-                totals["policy_loss"] += policy.loss.item()
-                totals["value_loss"] += value_loss.item()
-                totals["entropy"] += entropy.item()
-                totals["approx_kl"] += float(policy.approx_kl)
-                totals["clip_fraction"] += float(policy.clip_fraction)
+                # Add up the diagnostics, in the order of `DIAGNOSTICS`
+                totals += torch.stack([policy.loss, value_loss, entropy, policy.approx_kl, policy.clip_fraction]).detach()
                 num_minibatches += 1
 
         # Averages over the minibatches of all epochs
-        metrics = {name: total / num_minibatches for name, total in totals.items()}
+        metrics = dict(zip(DIAGNOSTICS, (totals / num_minibatches).tolist(), strict=True))
         # How well $V_{\theta_{old}}$ predicted the return targets of this rollout
         metrics["explained_variance"] = explained_variance(batch["values"], batch["returns"])
         return metrics
@@ -351,6 +390,12 @@ class Trainer:
         path = path or self.out / "checkpoint.pt"
         games_state = self.games.state_dict()
         games_state["observations"] = torch.from_numpy(games_state["observations"])
+        # The games and the generator of every rank go to rank 0, which writes them all; the model and the optimizer
+        # are the same on every rank
+        states = distributed.gather_to_main({"games": games_state, "generator": self.generator.get_state()}, self.ranks)
+        if states is None:
+            self.last_checkpoint = (path, self.update)
+            return path
         save_checkpoint(path, {
             "config": dataclasses.asdict(self.config),
             "update": self.update,
@@ -358,8 +403,9 @@ class Trainer:
             "schedule": dict(self.schedule),
             "model": self.model.state_dict(),
             "optimizer": self.optimizer.state_dict(),
-            "generator": self.generator.get_state(),
-            "games": games_state,
+            "generator": states[0]["generator"],
+            "games": states[0]["games"],
+            "ranks": states[1:],
             "recent_returns": list(self.recent_returns),
         })
         if path == self.out / "checkpoint.pt":
@@ -379,41 +425,51 @@ class Trainer:
         saving), a write that fails (a full disk), or a second Ctrl-C, which stops at once.
         """
 
-        config = self.config
-        # Ctrl-C asks the loop to stop after the current update; a second Ctrl-C stops at once
-        previous_handler = signal.signal(signal.SIGINT, self._on_interrupt)
+        config, ranks = self.config, self.ranks
+        # Ctrl-C asks the loop to stop after the current update; a second Ctrl-C stops at once.
+        # `torchrun` passes a Ctrl-C on to its ranks, and stops them with SIGTERM when one of them failed
+        stop_signals = [signal.SIGINT] + ([signal.SIGTERM] if ranks.world_size > 1 else [])
+        previous_handlers = {number: signal.signal(number, self._on_interrupt) for number in stop_signals}
         progress = tqdm(
-            total=config.num_updates * config.batch_size,
+            total=self.num_updates * self.steps_per_update,
             initial=self.global_step,
             unit="step",
-            disable=not config.progress,
+            disable=not config.progress or not ranks.main,
             dynamic_ncols=True,
         )
         # Steps per second are measured over this session's updates
         start_time, start_step = time.perf_counter(), self.global_step
+        stopped = False
         try:
-            with RunLog(self.out, config, self.update, self.global_step) as log:
-                callbacks = [log] if on_update is None else [log, on_update]
-                while self.update < config.num_updates and not self.stop_requested:
+            # Rank 0 alone keeps the run log
+            with RunLog(self.out, config, self.update, self.global_step) if ranks.main else nullcontext() as log:
+                callbacks = [callback for callback in (log, on_update) if callback is not None]
+                while self.update < self.num_updates:
+                    # Stop if asked to; the ranks decide together, so that they stop after the same update
+                    if distributed.any_rank(self.stop_requested, ranks):
+                        stopped = True
+                        break
                     self.update += 1
                     # Set the learning rate of this update
                     for group in self.optimizer.param_groups:
                         group["lr"] = self.learning_rate(self.update)
                     # Collect experience with the current policy
                     rollout = self.rollout()
-                    self.global_step += config.batch_size
-                    # Learn from it, unless it made the model diverge
-                    metrics = self.optimize(rollout)
+                    self.global_step += self.steps_per_update
+                    # Learn from it; the metrics and the games of all ranks together
+                    metrics = distributed.mean_over_ranks(self.optimize(rollout), ranks)
+                    finished = [game for games in distributed.gather(rollout["finished"], ranks) for game in games]
+                    # Stop if the update made the model diverge
                     self._check_finite(metrics)
 
                     # Report the update
-                    self.recent_returns.extend(game.game_return for game in rollout["finished"])
+                    self.recent_returns.extend(game.game_return for game in finished)
                     metrics["learning_rate"] = self.optimizer.param_groups[0]["lr"]
                     metrics["steps_per_second"] = (self.global_step - start_step) / (time.perf_counter() - start_time)
-                    report = UpdateReport(self.update, self.global_step, metrics, rollout["finished"])
+                    report = UpdateReport(self.update, self.global_step, metrics, finished)
                     for callback in callbacks:
                         callback(report)
-                    progress.update(config.batch_size)
+                    progress.update(self.steps_per_update)
                     if self.recent_returns:
                         progress.set_postfix(ret=f"{np.mean(self.recent_returns):.1f}", refresh=False)
                     # Write a checkpoint every `checkpoint_every` updates
@@ -426,10 +482,14 @@ class Trainer:
         except OSError as error:
             path = Path(error.filename) if error.filename else self.out
             raise RunStopped(f"{write_error(path, error)}: the run stopped; {self._kept()}", 1) from error
+        except dist.DistError as error:
+            reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            raise RunStopped(f"rank {ranks.rank}: another rank stopped ({reason}); {self._kept()}", 1) from error
         finally:
-            signal.signal(signal.SIGINT, previous_handler)
+            for number, handler in previous_handlers.items():
+                signal.signal(number, handler)
             progress.close()
-        return not self.stop_requested
+        return not stopped
 
     def _check_finite(self, metrics: dict[str, float]) -> None:
         # A NaN or an infinity in any minibatch reaches the averages of the losses
@@ -456,4 +516,5 @@ class Trainer:
         if self.stop_requested:
             raise KeyboardInterrupt
         self.stop_requested = True
-        tqdm.write("Ctrl-C: stopping after this update and writing a checkpoint (press again to stop at once)")
+        if self.ranks.main:
+            tqdm.write("Ctrl-C: stopping after this update and writing a checkpoint (press again to stop at once)")
