@@ -1,8 +1,11 @@
 """The Atari environments on real ROMs: observations, rewards, game ends and replay."""
 
+import itertools
+
 import numpy as np
 import pytest
 from ale_py import AtariVectorEnv
+from gymnasium.vector import AutoresetMode
 
 from reference_impl.ppo.atari import AtariGames, rom_name
 from reference_impl.ppo.config import ConfigError
@@ -89,9 +92,9 @@ def test_a_finished_game_is_followed_by_a_new_game_not_by_the_autoreset_transiti
         fresh.close()
         np.testing.assert_array_equal(steps[-1].observations[env_index], first_observation[0])
         # The following step is a real step of the new game, with its action recorded
-        frames = games.episode_frames[env_index]
-        games.step(np.zeros(2, dtype=np.int64))
-        assert games.episode_frames[env_index] > frames
+        began = games.game_starts[env_index]
+        step = games.step(np.zeros(2, dtype=np.int64))
+        assert games.game_starts[env_index] == began and not step.finished
         assert len(games.game_actions[env_index]) == 1
     finally:
         games.close()
@@ -115,7 +118,7 @@ def test_truncated_game_keeps_its_final_observation():
     assert [game.length for game in step.finished] == [step_number, step_number]
     # The final observation continues the old game; the returned one starts the new game
     assert not np.array_equal(step.final_observations[0], step.observations[0])
-    assert (games.episode_frames < 100).all()
+    assert all(len(actions) == 0 for actions in games.game_actions)
 
 
 def test_restore_replays_the_current_games_exactly():
@@ -237,3 +240,33 @@ def test_ale_py_draws_0_to_29_no_op_frames_and_fire_replaces_the_last(game, fram
     drawn = {int(env.reset()[1]["episode_frame_number"][0]) for _ in range(300)}
     env.close()
     assert drawn <= set(frames) and (min(drawn), max(drawn)) == (frames[0], frames[-1])
+
+
+def test_bonus_lives_are_neither_lost_lives_nor_a_game_over():
+    # Atlantis rebuilds lost installations: its count of lives goes up during a game, and falls to 0 before the end
+    games = AtariGames("ALE/Atlantis-v5", 1, seed=3)
+    games.reset()
+    rng = np.random.default_rng(0)
+    life_losses, t, step = 0, 0, None
+    try:
+        while t < 5000 and not (step and step.finished):
+            t += 1
+            sent = bytes(games.game_actions[0])
+            step = games.step(rng.integers(0, games.num_actions, 1))
+            life_losses += int(step.terminated[0] and not step.finished)
+        seed = int(games.seeds[0])
+    finally:
+        games.close()
+    # One game, reported at the step where the environment started the next one, after several lost lives
+    assert step.finished and step.finished[0].length == t and life_losses >= 3
+    # The same game in a bare vector environment, with the actions that were sent, shows its lives
+    env = AtariVectorEnv("atlantis", 1, reward_clipping=False, life_loss_info=True,
+                         autoreset_mode=AutoresetMode.SAME_STEP)
+    _, info = env.reset(seed=np.array([seed]))
+    lives = [int(info["lives"][0])]
+    for action in sent:
+        _, _, _, _, info = env.step(np.array([action]))
+        lives.append(int(info["lives"][0]))
+    env.close()
+    assert any(later > earlier for earlier, later in itertools.pairwise(lives)), "no bonus life in this game"
+    assert min(lives) < lives[0]

@@ -12,7 +12,7 @@ worker threads and preprocesses the frames in C++. It is about twice as fast as 
 `SyncVectorEnv` with the same preprocessing as Python wrappers. The preprocessing is:
 
 * a random number of no-op frames at the start of a game, so that games do not all start in the same state
-  (see [no-op starts](#no-op-starts) below for how many);
+  (how many: see *No-op starts* below);
 * every action is repeated for 4 frames, and the observation is the pixel-wise maximum of the last two of them
   (some Atari games draw objects only on every other frame);
 * frames are converted to grayscale and resized to $84 \times 84$;
@@ -142,6 +142,10 @@ class AtariGames:
     it then reports `terminated` when a life is lost, without resetting the game. Its other option,
     `episodic_life=True`, would reset the whole game on every life loss.
 
+    The vector environment's info carries no game score, and its reward clipping would hide it. So we keep
+    its `reward_clipping=False`, sum the raw rewards of each game here for the reported return,
+    and leave the clipping to the learner.
+
     ### FIRE after a lost life
 
     Some games, such as Breakout, wait for FIRE before they go on after a lost life. The vector environment
@@ -165,10 +169,6 @@ class AtariGames:
     then press FIRE and a second action for 4 frames each. The starts differ by at most a few frames,
     and they serve the same purpose.
 
-    The vector environment's info carries no game score, and its reward clipping would hide it. So we keep
-    its `reward_clipping=False`, sum the raw rewards of each game here for the reported return,
-    and leave the clipping to the learner.
-
     ### The end of a game
 
     With its default autoreset mode, `NEXT_STEP`, the vector environment resets a finished game on the next
@@ -187,8 +187,10 @@ class AtariGames:
     `frame_number` counts the frames since the ROM was loaded and `episode_frame_number` those of the current
     game, so their difference, the frame at which the current game began, changes exactly when a new game
     starts. Then `terminated` means a life was lost (or the game ended) and `truncated` that the time limit
-    ended the game. We never infer a game over from the number of lives, which fails in two cases: a game whose
-    bonus lives lift the count above the start, and a time limit that falls on the frame where a life is lost.
+    ended the game; a time limit that falls within the step where a life is lost comes as `terminated` alone,
+    and the game restarts all the same. We never infer a game over from the number of lives, which fails in
+    two cases: a game whose bonus lives lift the count above the start, and a time limit that falls on the frame
+    where a life is lost.
     A new game without `terminated` or `truncated`, or a time limit without a new game, is an error.
 
     ### Seeds and exact replay

@@ -67,7 +67,8 @@ class Trainer:
     ## The trainer
 
     Create it with a `Config` (a new run) or with a checkpoint (a resumed run); `train` runs the loop.
-    All checks of the user's input happen here, before any environment is created or any file is written.
+    All checks of the user's input happen here, before any environment is created: the settings, the game,
+    the device, and whether the output folder can be written.
     """
 
     def __init__(self, config: Config, checkpoint: dict[str, Any] | None = None,
@@ -494,7 +495,8 @@ class Trainer:
         # A NaN or an infinity in any minibatch reaches the averages of the losses
         losses = ("policy_loss", "value_loss", "entropy")
         diverged = [name for name in losses if not math.isfinite(metrics[name])]
-        if not diverged and not all(bool(torch.isfinite(p).all()) for p in self.model.parameters()):
+        # One check of all parameters together: a single synchronization on a GPU
+        if not diverged and not bool(torch.stack([p.isfinite().all() for p in self.model.parameters()]).all()):
             diverged = ["parameters"]
         if diverged:
             raise RunStopped(
