@@ -115,3 +115,36 @@ def test_out_of_range_options_are_refused_before_any_work(argv: list[str], messa
         main(argv)
     assert exited.value.code == 2
     assert capsys.readouterr().err.strip().splitlines()[-1].endswith(f"error: {message}")
+
+
+def test_a_duplicate_key_is_the_same_one_line_error_for_every_command(scratch_repo) -> None:
+    assert scratch_repo.run("export-po", "--out", "po").returncode == 0
+    path = scratch_repo.translations / "ja" / "toy" / "gae.py.json"
+    text = path.read_text(encoding="utf-8")
+    key = next(iter(json.loads(text)))
+    path.write_text("{\n  " + json.dumps(key, ensure_ascii=False) + ': "一つ目",' + text[1:], encoding="utf-8")
+    expected = f"error: {path}: duplicate key {json.dumps(key, ensure_ascii=False)}: a catalog holds each English " \
+               "message once"
+    po_file = scratch_repo.root / "po" / "ja" / "toy" / "gae.py.po"
+    for command in (["status"], ["translate", "--lang", "ja", "--dry-run"], ["export-po", "--out", "po2"],
+                    ["import-po", str(po_file)]):
+        assert scratch_repo.error(*command) == expected, command
+    assert path.read_text(encoding="utf-8").count(json.dumps(key, ensure_ascii=False)) == 2  # import wrote nothing
+
+
+def test_export_po_writes_nothing_when_a_later_catalog_is_malformed(scratch_repo) -> None:
+    path = scratch_repo.translations / "zh" / "toy" / "readme.md.json"
+    path.write_text('{\n  "a": \n}\n', encoding="utf-8")
+    assert scratch_repo.error("export-po", "--out", "po") == f"error: {path}:3:1: invalid JSON: Expecting value"
+    assert not [p for p in (scratch_repo.root / "po").rglob("*") if p.is_file()]
+
+
+def test_a_catalog_over_the_size_limit_is_refused_unread_by_every_command(scratch_repo) -> None:
+    path = scratch_repo.translations / "ja" / "toy" / "gae.py.json"
+    path.write_text(json.dumps({"x": "あ" * 700_000}, ensure_ascii=False), encoding="utf-8")  # 2.1 MB
+    expected = f"error: {path}: {path.stat().st_size:,} bytes, over the limit of 2,097,152 bytes per catalog file"
+    for command in (["status"], ["export-po", "--out", "po"]):
+        assert scratch_repo.error(*command) == expected, command
+    result = scratch_repo.run("check", str(path))
+    assert result.returncode == 1 and "over the limit of 2,097,152 bytes per catalog file: refused unread" in \
+        result.stdout

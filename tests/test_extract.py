@@ -250,3 +250,17 @@ def test_griffe_sees_the_same_docstrings_as_the_catalog() -> None:
         body = docstring.split("\n---\n", 1)[1] if docstring.startswith("---\n") else docstring
         for message in messages(body):
             assert message in catalog
+
+
+def test_tex_in_a_non_raw_docstring_is_read_as_written_and_said_once(tmp_path: Path) -> None:
+    source = tmp_path / "m.py"
+    # As the file reads: \frac and \begin in a plain docstring; \\theta escaped on purpose in another; a raw one.
+    source.write_text('"""\n# M\n\n$\\frac{a}{b}$ and \\begin{align} x \\\\ y \\end{align}\n"""\n\n\n'
+                      'def f():\n    """The value $V_\\\\theta$."""\n\n\n'
+                      'def g():\n    r"""Raw $\\theta$."""\n', encoding="utf-8")
+    document = extract_document(source, tmp_path)
+    notes = [section.note for section in document.sections]
+    assert "$\\frac{a}{b}$ and \\begin{align} x \\\\ y \\end{align}" in notes[0]
+    assert "The value $V_\\theta$." in notes and "Raw $\\theta$." in notes
+    assert document.warnings == [f"{source}:1: a non-raw docstring whose escapes Python reads differently "
+                                 '(\\b, \\f, \\t, ...): read as written; make it r""" to say so']

@@ -61,9 +61,9 @@ def test_translations_and_suggestions_are_never_overwritten(translations: Path) 
     catalog = Catalog.load("zh", README, translations)
     catalog.entries["Proximal Policy Optimization - PPO"] = "近端策略优化（PPO）"
     catalog.save()
-    reports = labml.import_directory(FIXTURES / "labml", None, translations)
+    reports = labml.import_directory(FIXTURES / "labml", None, translations).reports
     assert reports["zh"].skipped == 1
-    again = labml.import_directory(FIXTURES / "labml", None, translations)
+    again = labml.import_directory(FIXTURES / "labml", None, translations).reports
     assert again["zh"].skipped == 5 and again["zh"].exact == again["zh"].close == 0
     catalog = Catalog.load("zh", README, translations)
     assert catalog.entries["Proximal Policy Optimization - PPO"] == "近端策略优化（PPO）"
@@ -75,4 +75,54 @@ def test_language_must_be_known(translations: Path, tmp_path: Path) -> None:
     shutil.copy(FIXTURES / "labml" / "ppo-readme.zh.json", folder / "readme.json")
     with pytest.raises(UserError, match="cannot tell its language"):
         labml.import_directory(folder, None, translations)
-    assert labml.import_directory(folder, "ja", translations)["ja"].exact == 4
+    assert labml.import_directory(folder, "ja", translations).reports["ja"].exact == 4
+
+
+def test_languages_that_are_not_configured_are_skipped_with_one_line_each(translations: Path, tmp_path: Path,
+                                                                          capsys) -> None:
+    # labml's translate_cache: the same page in Chinese and Sinhala (which we do not build), and a stray file.
+    folder = tmp_path / "translate_cache" / "rl" / "ppo"
+    folder.mkdir(parents=True)
+    for name in ("readme.zh.json", "readme.si.json", "gae.si.json"):
+        shutil.copy(FIXTURES / "labml" / "ppo-readme.zh.json", folder / name)
+    shutil.copy(FIXTURES / "labml" / "ppo-readme.zh.json", folder / "notes.json")
+    labml.run(argparse.Namespace(directory=str(tmp_path / "translate_cache"), lang=None, translations=translations))
+    lines = capsys.readouterr().out.splitlines()
+    assert "import-labml si: 2 file(s) skipped: not a configured language" in lines
+    assert any(line.startswith("import-labml: 1 file(s) skipped: the name does not tell the language") and
+               "notes.json" in line for line in lines)
+    assert any(line.startswith("import-labml zh: 1 file(s); 4 exact and 1 close") for line in lines)
+    assert len(lines) == 3
+    assert not (translations / "si").exists()
+
+
+def test_exact_matches_can_be_taken_as_machine_translations_shown_as_not_reviewed(translations: Path) -> None:
+    from tools.localize import Localizer
+    from tools.site_config import load_labels
+
+    title = "Proximal Policy Optimization - PPO"
+    labml.import_directory(FIXTURES / "labml", None, translations)  # suggestions first, as a maintainer might
+    outcome = labml.import_directory(FIXTURES / "labml", None, translations, exact_as_machine=True)
+    report = outcome.reports["zh"]
+    # The 4 exact matches (waiting as this very suggestion) are taken; the close match stays a suggestion.
+    assert (report.machine, report.exact, report.close, report.skipped) == (4, 0, 0, 1)
+    catalog = Catalog.load("zh", README, translations)
+    assert catalog.entries[title] == "近端策略优化-PPO" and catalog.state(title) == "machine"
+    policy = next(key for key in catalog.entries if key.startswith("PPO is a policy gradient"))
+    assert catalog.state(policy) == "fuzzy" and catalog.entries[policy] == ""
+    labels = load_labels()["zh"]
+    machine, untranslated = labels["machine"], labels["untranslated"]
+    page = Localizer("zh", catalog.usable(), "zh catalog", labels).note(f"# {title}\n\n{policy}")
+    assert page.startswith(f'<div class="ap-machine" data-label="{machine}" markdown>\n\n# 近端策略优化-PPO')
+    assert f'<div class="ap-untranslated" lang="en" data-label="{untranslated}" markdown>\n\n{policy}' in page
+
+
+def test_exact_match_never_replaces_another_waiting_suggestion(translations: Path) -> None:
+    title = "Proximal Policy Optimization - PPO"
+    catalog = Catalog.load("zh", README, translations)
+    catalog.fuzzy[title] = {"previous": "Proximal Policy Optimisation", "suggestion": "近端策略优化"}
+    catalog.save()
+    report = labml.import_directory(FIXTURES / "labml", None, translations, exact_as_machine=True).reports["zh"]
+    assert report.machine == 3 and report.skipped == 1
+    catalog = Catalog.load("zh", README, translations)
+    assert catalog.entries[title] == "" and catalog.fuzzy[title]["suggestion"] == "近端策略优化"

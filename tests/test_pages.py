@@ -135,7 +135,7 @@ def test_a_malicious_translation_is_refused_and_the_english_shown(attack: str) -
 def test_markup_in_a_translated_title_is_refused() -> None:
     t = localizer("ja", {"Generalized Advantage Estimation": "<b>GAE</b>"})
     assert t.text("Generalized Advantage Estimation") == "Generalized Advantage Estimation"
-    assert "markup in a title" in t.warnings[0]
+    assert "markup (< or >) in a title or summary is not allowed" in t.warnings[0]
 
 
 def test_links_to_sibling_sources_point_at_their_pages() -> None:
@@ -213,3 +213,24 @@ def test_navigation_follows_the_configured_reading_order_then_the_package_order(
     pages = [entry for entry in result.nav if isinstance(entry, str)]
     # The listed pages in the listed order, then the others: the readme before the plain modules
     assert pages == ["ppo/index.md", "ppo/losses.md", "ppo/gae.md", "ppo/readme.md", "ppo/cli.md"]
+
+
+def test_link_mappers_read_labml_built_page_links_and_report_what_no_page_is() -> None:
+    from tools.links import LinkOrigin
+
+    known = [PurePosixPath(p) for p in ("rl/__init__.py", "rl/gae.py", "helpers/readme.md", "helpers/device.py",
+                                         "rl/plot.png")]
+    here = PurePosixPath("rl/gae.py")
+    text = ("[a](index.html) [b](../helpers/device.html#pick) [c](../helpers/) [d](../helpers/index.html) "
+            "![e](plot.png) [f](nowhere.html) ![g](gone.svg) [h](../../outside.md)")
+    lines = ("", "", "", "see [f](nowhere.html)", "![g](gone.svg)")
+    broken: list[str] = []
+    out = rewrite_links(text, here, page_path(here, "pkg"), known, SETTINGS, broken,
+                        LinkOrigin("pkg/rl/gae.py", 2, lines))
+    assert out == ("[a](index.md) [b](../helpers/device.md#pick) [c](../helpers/readme.md) "
+                   "[d](../helpers/readme.md) ![e](plot.png) [f](nowhere.html) ![g](gone.svg) [h](../../outside.md)")
+    assert broken == ["pkg/rl/gae.py:4: a link to a page the site does not have: 'nowhere.html'",
+                      "pkg/rl/gae.py:5: no such file beside the sources: 'gone.svg'"]
+    # From the API page the image and the pages are one folder further away.
+    api = rewrite_links("![e](plot.png) [a](index.html)", here, api_page_path(here, "pkg"), known, SETTINGS)
+    assert api == "![e](../../rl/plot.png) [a](../../rl/index.md)"

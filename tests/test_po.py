@@ -6,6 +6,7 @@ import argparse
 import datetime
 import io
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -153,7 +154,7 @@ def test_imported_edits_follow_the_review_rules(translations: Path, tmp_path: Pa
 def test_bad_po_files_are_reported_with_their_name(translations: Path, tmp_path: Path) -> None:
     broken = tmp_path / "broken.po"
     broken.write_text('msgid "a"\n', encoding="utf-8")
-    with pytest.raises(UserError, match=r"broken\.po: not a valid PO file"):
+    with pytest.raises(UserError, match=r"broken\.po:2: not a valid PO file: a msgid without a msgstr"):
         import_files(translations, broken)
     english = tmp_path / "en.po"
     english.write_text('msgid ""\nmsgstr "Language: de\\n"\n\nmsgctxt "toy/gae.py"\nmsgid "a"\nmsgstr "b"\n',
@@ -195,4 +196,27 @@ def test_several_po_files_are_all_checked_before_any_catalog_is_written(translat
     before = snapshot(translations)
     with pytest.raises(UserError, match="msgctxt names"):
         import_files(translations, good, hostile_po(tmp_path / "hostile.po", "../en/toy/gae.py · comment"))
+    assert snapshot(translations) == before
+
+
+HEADER = 'msgid ""\nmsgstr ""\n"Language: ja\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+
+
+@pytest.mark.parametrize(("body", "fault"), [
+    # Babel gave this msgstr to the next entry: "表" would have become the translation of "Advantages table".
+    ('msgctxt "toy/gae.py · a"\nmsgstr "表"\n\nmsgctxt "toy/gae.py · b"\nmsgid "Advantages table"\nmsgstr ""\n',
+     "7: not a valid PO file: a msgstr without a msgid"),
+    # Babel cut the string at the stray quote's line: a msgid one letter short, imported as obsolete.
+    ('msgctxt "toy/gae.py · a"\nmsgid "Advantages table\nmsgstr "表"\n',
+     '7: not a valid PO file: not a quoted string (a quote missing or unescaped): msgid "Advantages table'),
+    ('msgctxt "toy/gae.py · a"\nmsgid "Advantages table"\nmsgstr "表\n',
+     "8: not a valid PO file: not a quoted string"),
+])
+def test_a_po_entry_without_msgid_or_with_a_broken_quote_is_refused(translations: Path, tmp_path: Path, body: str,
+                                                                    fault: str) -> None:
+    path = tmp_path / "bad.po"
+    path.write_text(HEADER + body, encoding="utf-8")
+    before = snapshot(translations)
+    with pytest.raises(UserError, match=re.escape(f"bad.po:{fault}")):
+        import_files(translations, path)
     assert snapshot(translations) == before

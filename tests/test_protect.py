@@ -70,3 +70,59 @@ def test_damaged_placeholders_are_rejected(translated: str, fault: str) -> None:
     protected = protect("[x](https://a.org) $y$")
     with pytest.raises(DamagedPlaceholders, match=fault.replace("[", r"\[").replace("]", r"\]")):
         restore(translated, protected)
+
+
+class _Tally(str):
+    """A message that counts the characters copied out of it by slicing."""
+
+    copied = 0
+
+    def __getitem__(self, key):  # type: ignore[override]
+        piece = str.__getitem__(self, key)
+        _Tally.copied += len(piece)
+        if _Tally.copied > 4 * len(self):
+            raise AssertionError(f"scanning copied {_Tally.copied:,} characters of a {len(self):,}-character message")
+        return piece
+
+
+def test_scanning_a_10_mb_value_copies_it_at_most_a_few_times() -> None:
+    """A 10 MB translation is scanned in time linear in its size: the old scanner sliced off the rest of the text
+    at every character (3.7 s for 300k characters, a hang for 10 MB), and its tag pattern backtracked
+    quadratically over the spaces after an unclosed `<a` (4,000 spaces took minutes)."""
+    paragraph = ("方策勾配は $r_t(\\theta)$ をクリップし、`clip` と [PPO](https://arxiv.org/abs/1707.06347) を使う。"
+                 "<b>太字</b> " + "価値関数の推定。" * 500 + "<a" + " " * 2000 + "終わらないタグ\n\n")
+    text = _Tally(paragraph * (10_000_000 // len(paragraph)))
+    _Tally.copied = 0
+    spans = scan(text)
+    assert len(spans) == 6 * (10_000_000 // len(paragraph))
+    assert _Tally.copied <= 4 * len(text)
+
+
+def _steps(text: str) -> int:
+    """Lines of `tools.protect` executed while scanning `text`: the scanner's work, whatever the machine."""
+    import sys
+
+    import tools.protect
+
+    count = 0
+
+    def trace(frame, event, arg):
+        nonlocal count
+        if frame.f_code.co_filename != tools.protect.__file__:
+            return None
+        if event == "line":
+            count += 1
+        return trace
+
+    sys.settrace(trace)
+    try:
+        scan(text)
+    finally:
+        sys.settrace(None)
+    return count
+
+
+@pytest.mark.parametrize("unit", ["[", "[a](", "\\(", "\\begin{x}", "<!--", "`` ` ", "$a ", "![", "[[", "]("])
+def test_hostile_repetitions_take_linear_work(unit: str) -> None:
+    small, large = _steps(unit * 500), _steps(unit * 2000)
+    assert large <= 4.5 * small, (small, large)  # quadratic work would be 16 times as much

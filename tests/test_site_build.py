@@ -28,6 +28,7 @@ import pytest
 
 from tools.build import build_site, write_root_pages
 from tools.errors import UserError
+from tools.segment import SEGMENTERS, segment
 from tools.site_config import load_labels
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("site-fixture")]
@@ -299,17 +300,20 @@ def test_maths_and_code_are_ready_for_katex_and_highlighted(site: Fixture) -> No
     assert 'src="../assets/katex/katex.min.js"' in page
 
 
-def test_search_uses_jieba_for_chinese_only(site: Fixture) -> None:
+def test_search_index_is_cut_by_each_languages_own_segmenter(site: Fixture) -> None:
     zh = json.loads((site.out / "zh" / "search" / "search_index.json").read_text(encoding="utf-8"))
     ja = json.loads((site.out / "ja" / "search" / "search_index.json").read_text(encoding="utf-8"))
+    en = json.loads((site.out / "en" / "search" / "search_index.json").read_text(encoding="utf-8"))
     zh_text = "".join(doc["text"] for doc in zh["docs"])
     ja_text = "".join(doc["text"] for doc in ja["docs"])
-    # Material joins the words jieba finds with zero-width spaces; Japanese kanji must not be cut up by it.
+    # Words joined with zero-width spaces: jieba's in Chinese, tinysegmenter's in Japanese (jieba would cut
+    # Japanese kanji as if they were Chinese), none in English.
     assert "\u200b策略\u200b" in zh_text
-    assert "\u200b" not in ja_text
-    assert "近接方策最適化" in ja_text
-    assert ja["config"]["lang"] == ["ja"]
-    assert zh["config"]["lang"] == ["zh"]
+    assert segment(ja_text.replace("\u200b", ""), SEGMENTERS["ja"]) == ja_text
+    assert "\u200b" in ja_text and "近接" in ja_text
+    assert "\u200b" not in "".join(doc["text"] for doc in en["docs"])
+    assert zh["config"]["lang"] == ["zh"] and "\\u200b" in zh["config"]["separator"]
+    assert ja["config"]["lang"] == ["en"] and "\\u200b" in ja["config"]["separator"]  # no lunr segmenter on top
 
 
 def test_building_again_gives_the_same_bytes(site: Fixture, tmp_path: Path) -> None:
@@ -346,7 +350,8 @@ def test_a_broken_page_fails_the_strict_build_and_keeps_the_last_good_output(sit
     root = (out / "index.html").read_text(encoding="utf-8")  # only what was built: no links to missing languages
     assert 'var languages = ["en"];' in root and 'hreflang="ja"' not in root
     broken = site.source / "broken.py"
-    broken.write_text('"""A page whose link points nowhere: [gone](#no-such-anchor) and ![x](missing.png)."""\n',
+    # An image outside the package: not ours to judge, MkDocs' strict mode finds it.
+    broken.write_text('"""A page whose link points nowhere: [gone](#no-such-anchor) and ![x](../outside.png)."""\n',
                       encoding="utf-8")
     lines: list[str] = []
     try:
@@ -356,10 +361,29 @@ def test_a_broken_page_fails_the_strict_build_and_keeps_the_last_good_output(sit
         broken.unlink()
     # It failed for the missing image (MkDocs checks anchors only at info level), not for any other reason.
     reported = "\n".join(lines)
-    assert "contains a link 'missing.png', but the target is not found" in reported, reported
+    assert "contains a link '../outside.png', but the target is not found" in reported, reported
     assert "in strict mode" in reported, reported
     assert (out / "en" / "index.html").read_bytes() == good
     assert not (out / ".en.building").exists()
+
+
+def test_a_link_the_sources_break_is_one_line_naming_file_and_line_and_fails_before_mkdocs(site: Fixture,
+                                                                                          tmp_path: Path) -> None:
+    broken = site.source / "broken.py"
+    broken.write_text('"""\n# Broken\n\nSee [the trainer](trainer.html), and:\n\n![plot](missing.png)\n"""\n',
+                      encoding="utf-8")
+    lines: list[str] = []
+    try:
+        with pytest.raises(UserError, match=r"^2 broken link\(s\) in the sources"):
+            site.build(out=tmp_path / "out", languages=["en", "ja"], lines=lines)
+    finally:
+        broken.unlink()
+    warned = [line for line in lines if line.startswith("warning: ") and "broken.py" in line]
+    assert warned == ["warning: reference_impl/broken.py:4: a link to a page the site does not have: "
+                      "'trainer.html'",
+                      "warning: reference_impl/broken.py:6: no such file beside the sources: 'missing.png'"], lines
+    assert not any("building" in line for line in lines)  # no MkDocs run was needed to find out
+    assert not (tmp_path / "out" / "en").exists()
 
 
 def _free_port() -> int:

@@ -63,6 +63,18 @@ class Server:
                 mode = server.script.pop(0) if server.script else "ok"
                 if mode == "slow":
                     server.release.wait(30)  # longer than any test: only --timeout ends it
+                if mode == "trickle":  # a byte at a time, each well within a per-read timeout: 12 s in all
+                    body = json.dumps({"translatedText": fake_translation(query["q"])}).encode()
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    for position in range(len(body)):
+                        if server.release.wait(12 / len(body)):
+                            return
+                        self.wfile.write(body[position : position + 1])
+                        self.wfile.flush()
+                    return
                 if mode in ("429", "500", "403"):
                     self.send_response(int(mode))
                     self.end_headers()
@@ -156,6 +168,15 @@ def test_429_500_and_a_slow_answer_are_retried(translations, server) -> None:
     # waited for it, the slow request would have been the last of three).
     assert len(server.requests) == 4
     assert Catalog.load("ja", "toy/gae.py", translations).state(INTRO) == "machine"
+
+
+def test_a_server_that_trickles_its_answer_times_out_as_a_whole(translations, server) -> None:
+    server.script = ["trickle"] * 3
+    with pytest.raises(UserError, match="Timeout after 3 attempts; what was translated so far is saved"):
+        run_translate(translations, server)  # --timeout 0.5 for each request, --retries 2
+    assert len(server.requests) == 3
+    assert all(Catalog.load("ja", "toy/gae.py", translations).state(key) == "missing"
+               for key in Catalog.load("ja", "toy/gae.py", translations).entries)
 
 
 def test_persistent_failure_keeps_finished_batches_and_the_next_run_resumes(translations, server,

@@ -1,7 +1,8 @@
 """`python -m tools build`: the whole site, one MkDocs build per language, into sibling folders.
 
-1. Extract the documents of `reference_impl/` and generate every language's pages into `site/generated/<lang>/`
-   (`tools.pages`; git-ignored, rewritten only where something changed).
+1. Extract the documents of the source package (`extra.literate.sources`) and generate every language's pages
+   into `site/generated/<lang>/` (`tools.pages`; git-ignored, rewritten only where something changed). Broken links
+   in the sources are listed first, one line each; with `links: strict` they stop the build there.
 2. Derive each language's configuration from the root `mkdocs.yml` (docs and site folders, `site_url` of the
    language, `theme.language` for Material's and mkdocstrings' labels, the search language, the docstring
    translation, the switcher's languages) and run `mkdocs build --strict` for it in a process of its own, languages
@@ -41,7 +42,7 @@ from urllib.parse import urlsplit
 
 from tools.errors import UserError
 from tools.files import output_folder, replace_folder, write_atomic
-from tools.paths import CONFIG_FILE, GENERATED, LABELS_FILE, ROOT, SOURCE_ROOT, TRANSLATIONS
+from tools.paths import CONFIG_FILE, GENERATED, HOME_DIR, LABELS_FILE, ROOT, SOURCE_ROOT, TRANSLATIONS
 from tools.site_config import CONFIG_ENV, DEFAULT_SOURCE, SEGMENTERS, TOOL_ROOT, TOOL_SITE, language_handlers
 
 if TYPE_CHECKING:
@@ -50,10 +51,11 @@ if TYPE_CHECKING:
     from tools.site_config import SiteSettings
 # Everything besides the generated pages that a language's output depends on.
 _TEMPLATE_INPUTS = (TOOL_SITE / "overrides", TOOL_SITE / "hooks.py", LABELS_FILE)
-_CODE_INPUTS = ("pages.py", "links.py", "localize.py", "site_config.py", "build.py", "sanitize.py",
-                "griffe_translate.py", "document.py", "extract.py", "catalog.py")
+_CODE_INPUTS = ("pages.py", "links.py", "localize.py", "site_config.py", "build.py", "build_cache.py", "sanitize.py",
+                "griffe_translate.py", "document.py", "extract.py", "catalog.py", "segment.py", "symbols.py",
+                "docstring_headings.py", "validate.py", "notebooks.py", "languages.py")
 _PACKAGES = ("mkdocs", "mkdocs-material", "mkdocstrings", "mkdocstrings-python", "griffe", "pymdown-extensions",
-             "markdown", "pygments", "nh3", "jieba")
+             "markdown", "pygments", "nh3", "jieba", "tinysegmenter")
 
 
 @dataclass
@@ -145,7 +147,7 @@ def prepare_language(lang: str, config: Mapping[str, Any], settings: SiteSetting
     # The configuration first: a mistake in mkdocs.yml is reported before any page is written.
     overrides = language_overrides(config, settings, lang, docs_dir=docs_dir, site_dir=site_dir, nav=[],
                                    labels=labels.get(lang, {}), translations=translations, source_root=source_root)
-    generated = generate_language(lang, documents, docs_dir, settings, labels, translations)
+    generated = generate_language(lang, documents, docs_dir, settings, labels, translations, source_root=source_root)
     overrides["nav"] = generated.nav
     return generated, overrides
 
@@ -173,7 +175,10 @@ def _set_docstring_language(options: dict[str, Any], lang: str, translations: Pa
     extensions = python.setdefault("extensions", []) if isinstance(python, dict) else None
     if not isinstance(extensions, list):
         raise UserError(f"{CONFIG_FILE}: plugins: mkdocstrings: handlers.python.options.extensions must be a list")
-    handler["paths"] = [str(source_root.parent)]  # where griffe finds the source package
+    from tools.site_config import project
+
+    where = project()  # where griffe finds the source package(s)
+    handler["paths"] = [str(where.import_root if source_root.resolve() == where.source_root else source_root.parent)]
     for index, extension in enumerate(extensions):
         name = next(iter(extension)) if isinstance(extension, dict) else extension
         if str(name).startswith("tools.griffe_translate"):
@@ -196,26 +201,96 @@ def _hash_tree(h: Any, path: Path, base: Path) -> None:
         h.update(hashlib.sha256(file.read_bytes()).digest())
 
 
-def inputs_digest(lang: str, pages_digest: str, overrides: Mapping[str, Any], source_root: Path,
-                  translations: Path) -> str:
-    """A hash of everything one language's output is made from: equal hashes, equal output."""
+def settings_digest(overrides: Mapping[str, Any]) -> str:
+    """A hash of what every page of a language is rendered with: its settings (but not its navigation, which
+    only the templates show), `mkdocs.yml`, the templates, our code and the versions of the packages."""
     h = hashlib.sha256()
-    h.update(pages_digest.encode())
-    h.update(json.dumps({k: v for k, v in overrides.items() if k not in ("docs_dir", "site_dir")},
+    h.update(json.dumps({k: v for k, v in overrides.items() if k not in ("docs_dir", "site_dir", "nav")},
                         sort_keys=True, default=str).encode())
     _hash_tree(h, CONFIG_FILE, ROOT)
     for path in _TEMPLATE_INPUTS:
         _hash_tree(h, path, path.parent)
     for name in _CODE_INPUTS:
         _hash_tree(h, TOOL_ROOT / "tools" / name, TOOL_ROOT)
-    _hash_tree(h, source_root, source_root)  # the API reference reads the sources itself
-    _hash_tree(h, translations / lang, translations)
     for package in _PACKAGES:
         try:
             h.update(f"{package}=={metadata.version(package)}".encode())
         except metadata.PackageNotFoundError:
             h.update(f"{package} missing".encode())
     return h.hexdigest()
+
+
+def inputs_digest(lang: str, pages_digest: str, overrides: Mapping[str, Any], source_root: Path,
+                  translations: Path) -> str:
+    """A hash of everything one language's output is made from: equal hashes, equal output."""
+    h = hashlib.sha256()
+    h.update(pages_digest.encode())
+    h.update(settings_digest(overrides).encode())
+    h.update(json.dumps(overrides.get("nav"), sort_keys=True, default=str).encode())
+    _hash_tree(h, source_root, source_root)  # the API reference reads the sources itself
+    _hash_tree(h, translations / lang, translations)
+    return h.hexdigest()
+
+
+def api_inputs(identifier: str, package: str, lang: str, source_root: Path, translations: Path) -> str:
+    """A hash of what the API reference of module `identifier` (`::: reference_impl.ppo.gae`) is made from
+    besides its page: the source files it documents (a package: everything in it) and those it imports from
+    the package (re-exported members show their docstrings), with their catalogs in `lang`. `package` is the
+    importable name of `source_root`."""
+    parts = identifier.split(".")
+    if parts[0] != package:
+        return "outside"
+    h = hashlib.sha256()
+    for path in sorted(_module_closure(parts[1:], source_root, package)):
+        relative = path.relative_to(source_root).as_posix()
+        h.update(relative.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+        for catalog in (translations / lang / f"{relative}.json", translations / lang / f"{relative}.state.json"):
+            if catalog.is_file():
+                h.update(catalog.name.encode() + hashlib.sha256(catalog.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def _module_file(parts: list[str], source_root: Path) -> Path | None:
+    base = source_root.joinpath(*parts)
+    for candidate in (base.with_suffix(".py") if parts else None, base / "__init__.py"):
+        if candidate is not None and candidate.is_file():
+            return candidate
+    return None
+
+
+def _module_closure(parts: list[str], source_root: Path, package_name: str) -> set[Path]:
+    import ast
+
+    found: set[Path] = set()
+    todo = [parts]
+    while todo:
+        current = todo.pop()
+        path = _module_file(current, source_root)
+        if path is None or path in found:
+            continue
+        found.add(path)
+        if path.name == "__init__.py":  # a package's page may show any of its modules
+            found.update(p for p in path.parent.rglob("*.py") if "__pycache__" not in p.parts)
+        package = current if path.name == "__init__.py" else current[:-1]
+        try:
+            tree = ast.parse(path.read_bytes())
+        except (SyntaxError, ValueError):
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom):
+                if node.level:
+                    base = package[: len(package) - node.level + 1] if node.level > 1 else package
+                    target = base + (node.module.split(".") if node.module else [])
+                elif node.module and node.module.split(".")[0] == package_name:
+                    target = node.module.split(".")[1:]
+                else:
+                    continue
+                todo.append(target)
+                todo.extend([*target, alias.name] for alias in node.names)  # `from . import module`
+            elif isinstance(node, ast.Import):
+                todo.extend(alias.name.split(".")[1:] for alias in node.names
+                            if alias.name.split(".")[0] == package_name)
+    return found
 
 
 # --- the build ------------------------------------------------------------------------------------------------
@@ -244,6 +319,66 @@ def _run_worker(spec: dict[str, Any], emit: Callable[[str], None]) -> tuple[int,
     return process.wait(), time.perf_counter() - start, lines
 
 
+@dataclass
+class GeneratedPages:
+    """What `build_site` needs of a language's generated pages (made now, or by an earlier run)."""
+
+    digest: str
+    nav: list[Any]
+    pages: int
+    missing: int
+    warnings: list[str]
+    broken: list[str]  # links to pages or files the site does not have
+
+
+def generation_digest(lang: str, source_root: Path, translations: Path) -> str:
+    """A hash of everything a language's generated pages are made from: the sources, the language's catalogs,
+    the configuration, labels, home pages and assets, the generator's code and the versions of its libraries."""
+    from tools.pages import ASSETS_DIR, KATEX_DIST
+
+    h = hashlib.sha256(lang.encode())
+    for path, base in ((source_root, source_root), (translations / lang, translations), (CONFIG_FILE, ROOT),
+                       (LABELS_FILE, LABELS_FILE.parent), (HOME_DIR, HOME_DIR), (ASSETS_DIR, ASSETS_DIR),
+                       (KATEX_DIST, KATEX_DIST), (TOOL_ROOT / "tools", TOOL_ROOT)):
+        h.update(str(path).encode() + b"\0")
+        _hash_tree(h, path, base)
+    for package in ("markdown", "pymdown-extensions", "nh3", "pyyaml", "babel"):
+        try:
+            h.update(f"{package}=={metadata.version(package)}".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{package} missing".encode())
+    return h.hexdigest()
+
+
+def _generated_language(lang: str, config: Mapping[str, Any], settings: SiteSettings,
+                        labels: Mapping[str, Mapping[str, str]], documents: Callable[[], list[Document]], *,
+                        docs_dir: Path, site_dir: Path, translations: Path, source_root: Path, record: Path,
+                        ) -> tuple[GeneratedPages, dict[str, Any]]:
+    """`prepare_language`, unless the pages in `docs_dir` were generated from the same inputs (the record in
+    `record/<lang>.generated.json` says so, and every page it lists is there): then they are used as they are."""
+    key = generation_digest(lang, source_root, translations)
+    path = record / f"{lang}.generated.json"
+    try:
+        saved = json.loads(path.read_text(encoding="utf-8"))
+        usable = saved["key"] == key and all((docs_dir / name).is_file() for name in saved["files"])
+    except (OSError, ValueError, KeyError, TypeError):
+        usable = False
+    if usable:
+        overrides = language_overrides(config, settings, lang, docs_dir=docs_dir, site_dir=site_dir,
+                                       nav=saved["nav"], labels=labels.get(lang, {}), translations=translations,
+                                       source_root=source_root)
+        return GeneratedPages(saved["digest"], saved["nav"], saved["pages"], saved["missing"],
+                              saved["warnings"], saved["broken"]), overrides
+    path.unlink(missing_ok=True)
+    generated, overrides = prepare_language(lang, config, settings, labels, documents(), docs_dir=docs_dir,
+                                            site_dir=site_dir, translations=translations, source_root=source_root)
+    pages = GeneratedPages(generated.digest(), generated.nav, sum(name.endswith(".md") for name in generated.files),
+                           generated.missing, generated.warnings, list(generated.broken))
+    write_atomic(path, json.dumps({"key": key, "files": sorted(generated.files), **vars(pages)},
+                                  ensure_ascii=False) + "\n", sync=False)
+    return pages, overrides
+
+
 def build_site(out: Path, languages: Iterable[str] | None = None, jobs: int = 0, *, work_dir: Path = GENERATED,
                source_root: Path = SOURCE_ROOT, translations: Path = TRANSLATIONS, force: bool = False,
                emit: Callable[[str], None] = print) -> BuildReport:
@@ -260,35 +395,62 @@ def build_site(out: Path, languages: Iterable[str] | None = None, jobs: int = 0,
                         f"extra.literate.languages lists {', '.join(settings.languages)}")
     if settings.placeholder:
         emit(f"note: {CONFIG_FILE}: extra.literate.site_url and repo_url are still the placeholders "
-             f"({settings.repo_url}): set them to where the project lives")
+             f"({settings.repo_url}): python -m tools set-repo URL --site-url URL sets them")
+    from tools.notebooks import stale_notebooks
+
+    for line in stale_notebooks(settings, source_root):
+        emit(f"warning: {line}")
     out = output_folder(Path(out).resolve())
     work_dir = Path(work_dir).resolve()
-    documents = load_documents(source_root)
-    if not documents:
+    from tools.extract import source_files
+
+    if not source_files(source_root):
         raise UserError(f"{source_root}: no .py or .md files to build pages from")
+    documents: list[Document] = []
+
+    def loaded() -> list[Document]:  # read only if a language's pages have to be generated again
+        if not documents:
+            documents.extend(load_documents(source_root))
+            for document in documents:  # how a file was read (a non-raw docstring with TeX escapes)
+                for warning in document.warnings:
+                    emit(f"warning: {warning}")
+        return documents
+
     epoch = _source_date_epoch()
 
     results: dict[str, LanguageResult] = {}
     specs: list[dict[str, Any]] = []
+    broken: dict[str, None] = {}  # each broken link once, whichever languages show it
     for lang in wanted:
         staging = out / f".{lang}.building"
-        generated, overrides = prepare_language(lang, config, settings, labels, documents, docs_dir=work_dir / lang,
-                                                site_dir=staging, translations=translations, source_root=source_root)
+        generated, overrides = _generated_language(lang, config, settings, labels, loaded, docs_dir=work_dir / lang,
+                                                   site_dir=staging, translations=translations,
+                                                   source_root=source_root, record=work_dir / ".stamps")
         for warning in generated.warnings:
             emit(f"[{lang}] warning: {warning}")
-        digest = inputs_digest(lang, generated.digest(), overrides, source_root, translations)
+        broken.update(dict.fromkeys(generated.broken))
+        digest = inputs_digest(lang, generated.digest, overrides, source_root, translations)
         # One stamp per output folder: building elsewhere (a test, a preview) does not invalidate this one.
         key = hashlib.sha256(str(out).encode()).hexdigest()[:12]
         stamp = work_dir / ".stamps" / f"{lang}-{key}.json"
         target = out / lang
-        result = LanguageResult(lang, built=False, pages=sum(name.endswith(".md") for name in generated.files),
-                                missing=generated.missing, warnings=generated.warnings)
+        result = LanguageResult(lang, built=False, pages=generated.pages, missing=generated.missing,
+                                warnings=generated.warnings)
         results[lang] = result
         if not force and _stamp_matches(stamp, digest, target):
             emit(f"[{lang}] up to date ({result.pages} pages)")
             continue
         specs.append({"lang": lang, "overrides": overrides, "digest": digest, "stamp": str(stamp),
-                      "staging": str(staging), "target": str(target), "epoch": epoch})
+                      "staging": str(staging), "target": str(target), "epoch": epoch,
+                      "cache": str(work_dir / ".cache"), "settings": settings_digest(overrides),
+                      "source_root": str(source_root), "translations": str(translations),
+                      "package": settings.package, "pages": str(stamp.with_suffix(".pages.json"))})
+
+    for line in broken:
+        emit(f"warning: {line}")
+    if broken and settings.links == "strict":
+        raise UserError(f"{len(broken)} broken link(s) in the sources, listed above: fix them, or set "
+                        "extra.literate.links: warn in mkdocs.yml to build and list them")
 
     failures: list[str] = []
     lock = threading.Lock()
@@ -303,12 +465,18 @@ def build_site(out: Path, languages: Iterable[str] | None = None, jobs: int = 0,
         staging, target = Path(spec["staging"]), Path(spec["target"])
         shutil.rmtree(staging, ignore_errors=True)
         code, seconds, _ = _run_worker(spec, emit_locked)
+        pages, new_pages = Path(spec["pages"]), Path(spec["pages"]).with_suffix(".new")
         if code != 0:
             shutil.rmtree(staging, ignore_errors=True)
+            new_pages.unlink(missing_ok=True)
             failures.append(lang)
             emit_locked(f"[{lang}] FAILED after {seconds:.1f}s (mkdocs build --strict exited {code})")
             return
+        # The list of what made each page describes the output in place: none while the two are swapped.
+        pages.unlink(missing_ok=True)
         replace_folder(staging, target)  # served folders are whole builds, even if we are killed here
+        if new_pages.exists():
+            os.replace(new_pages, pages)
         write_atomic(Path(spec["stamp"]), json.dumps({"digest": spec["digest"], "out": str(target)}) + "\n")
         results[lang].built = True
         results[lang].seconds = seconds
@@ -317,6 +485,10 @@ def build_site(out: Path, languages: Iterable[str] | None = None, jobs: int = 0,
     workers = max(1, min(jobs or (os.cpu_count() or 1), len(specs) or 1))
     with ThreadPoolExecutor(max_workers=workers) as pool:
         list(pool.map(build_one, specs))
+    if specs:
+        from tools.build_cache import prune
+
+        prune(work_dir / ".cache")
     if failures:
         raise UserError(f"the build failed for {', '.join(sorted(failures))} (see the messages above)")
 
@@ -341,8 +513,8 @@ def _stamp_matches(stamp: Path, digest: str, target: Path) -> bool:
 
 def write_root_pages(out: Path, languages: Mapping[str, str], site_name: str, root_url: str,
                      labels: Mapping[str, Mapping[str, str]]) -> list[str]:
-    """The root of the site: `index.html` (sends a browser to its preferred language), `404.html`, a sitemap
-    index of the languages' sitemaps and `.nojekyll`.
+    """The root of the site: `index.html` (sends a browser to its preferred language), `404.html` (the one GitHub
+    Pages serves for every missing address), a sitemap index of the languages' sitemaps and `.nojekyll`.
 
     They list the configured languages that `out` holds a build of (`<out>/<lang>/index.html`), whichever run built
     them: `build --lang ja` into an empty folder gives a root that knows only Japanese. Returns those languages.
@@ -377,8 +549,11 @@ def write_root_pages(out: Path, languages: Mapping[str, str], site_name: str, ro
         f"{html.escape(labels[code]['not_found_title'])}: {html.escape(labels[code]['back_home'])} "
         f"({html.escape(languages[code])})</a></li>"
         for code in codes)
-    not_found = _root_page(codes[0], f"404 - {html.escape(site_name)}", '  <meta name="robots" content="noindex">',
-                           "404", items)
+    # The first language's own 404 page (styled, with absolute URLs, the way home in every language; its script
+    # puts in the page of the language the address or the browser asks for), else a plain list.
+    built_404 = out / codes[0] / "404.html"
+    not_found = built_404.read_text(encoding="utf-8") if built_404.is_file() else _root_page(
+        codes[0], f"404 - {html.escape(site_name)}", '  <meta name="robots" content="noindex">', "404", items)
     sitemaps = "".join(f"  <sitemap><loc>{html.escape(root_url)}{code}/sitemap.xml</loc></sitemap>\n" for code in codes)
     sitemap_index = ('<?xml version="1.0" encoding="UTF-8"?>\n'
                      '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
@@ -436,9 +611,22 @@ def _worker(spec: dict[str, Any]) -> int:
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
+    if spec.get("cache"):
+        from tools import build_cache
+
+        source_root, translations, pages = Path(spec["source_root"]), Path(spec["translations"]), Path(spec["pages"])
+        build_cache.install(Path(spec["cache"]), spec["settings"],
+                            lambda identifier: api_inputs(identifier, spec["package"], spec["lang"], source_root,
+                                                          translations),
+                            (Path(spec["target"]), pages, pages.with_suffix(".new")))
     try:
-        config = load_config(config_file=str(CONFIG_FILE), **spec["overrides"])
+        from tools.site_config import defaults_for
+
+        config = load_config(config_file=str(CONFIG_FILE), **{**defaults_for(CONFIG_FILE), **spec["overrides"]})
         build(config)
+        if spec.get("cache"):
+            rendered, unchanged = build_cache.save_outputs()
+            print(f"pages: {rendered} rendered, {unchanged} unchanged since the last build")
     except (MkDocsException, UserError) as error:  # configuration, plugin and build errors; ours from griffe
         print(f"ERROR: {error}")
         return 1

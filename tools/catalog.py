@@ -31,7 +31,6 @@ atomically. Extracting twice from unchanged code gives byte-identical files.
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -42,6 +41,7 @@ from tools.document import Document, messages
 from tools.errors import UserError
 from tools.files import remove, write_atomic
 from tools.paths import TRANSLATIONS
+from tools.similar import SimilarIndex
 from tools.site_config import project
 
 # The configured languages (mkdocs.yml's extra.literate.languages): the first is the sources', the rest are translated.
@@ -50,7 +50,7 @@ TARGET_LANGUAGES = project().target_languages
 STATE_SUFFIX = ".state.json"
 STATE_SECTIONS = ("fuzzy", "machine", "obsolete")
 PLAIN_CONTEXTS = ("title", "summary")  # the last part of a template location: `ppo/gae.py:1 · title`
-# Similarity (difflib ratio) above which an obsolete translation is offered for a new string.
+# Similarity (`tools.similar`, 0-1) above which an obsolete translation is offered for a new string.
 FUZZY_CUTOFF = 0.6
 
 
@@ -99,9 +99,20 @@ def dumps(data: dict[str, Any]) -> str:
 
 
 def parse_json(text: str, origin: Path | str) -> Any:
-    """Parse JSON; a syntax error becomes a `UserError` naming file, line and column."""
+    """Parse JSON; a syntax error or a duplicate key (one of its values would be lost silently) becomes a
+    `UserError` naming the file, and the line and column or the key."""
+
+    def unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in data:
+                raise UserError(f"{origin}: duplicate key {json.dumps(key, ensure_ascii=False)[:80]}: a catalog "
+                                "holds each English message once")
+            data[key] = value
+        return data
+
     try:
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=unique)
     except json.JSONDecodeError as error:
         raise UserError(f"{origin}:{error.lineno}:{error.colno}: invalid JSON: {error.msg}") from None
 
@@ -320,19 +331,6 @@ class UpdateReport:
                     or any(self.restored.values()) or any(self.reused.values()) or any(self.pruned.values()))
 
 
-def closest(text: str, candidates: Iterable[str], cutoff: float = FUZZY_CUTOFF) -> str | None:
-    """The candidate most similar to `text` (difflib ratio ≥ cutoff), ties broken by order."""
-    best, best_score = None, cutoff
-    for candidate in candidates:
-        matcher = difflib.SequenceMatcher(None, text, candidate, autojunk=False)
-        if matcher.real_quick_ratio() < best_score or matcher.quick_ratio() < best_score:
-            continue
-        score = matcher.ratio()
-        if score > best_score or (score == best_score and best is None):
-            best, best_score = candidate, score
-    return best
-
-
 def update_catalog(catalog: Catalog, keys: list[str], prune: bool = False,
                    memory: dict[str, str] | None = None,
                    ) -> tuple[list[str], list[str], list[str], list[str], list[str]]:
@@ -366,11 +364,11 @@ def update_catalog(catalog: Catalog, keys: list[str], prune: bool = False,
     if prune:
         catalog.obsolete = {}
     suggested = []
-    pool = list(catalog.obsolete)
+    pool = SimilarIndex(catalog.obsolete)
     for key in keys:
         if entries[key] or key in catalog.fuzzy:
             continue
-        match = closest(key, pool)
+        match = pool.closest(key, FUZZY_CUTOFF)
         if match is not None:
             catalog.fuzzy[key] = {"previous": match, "suggestion": catalog.obsolete[match]}
             suggested.append(key)

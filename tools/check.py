@@ -34,7 +34,6 @@ from tools.paths import SOURCE_ROOT, TRANSLATIONS
 from tools.protect import LABML_PLACEHOLDER_RE
 from tools.validate import MAX_CATALOG_BYTES, refusals, short, translation_faults
 
-__all__ = ["Checker", "Problem", "run", "translation_faults"]  # translation_faults: the policy, for callers here
 
 @dataclass(frozen=True)
 class Problem:

@@ -108,7 +108,18 @@ def build_parser(languages: Sequence[str] | None = None) -> argparse.ArgumentPar
     p = commands.add_parser("import-labml", help="seed our catalogs from labml translate_cache catalogs")
     p.add_argument("directory", help="folder of labml catalogs (*.json), searched recursively")
     p.add_argument("--lang", choices=translated, help="language of the catalogs (default: from names)")
+    p.add_argument("--exact-as-machine", action="store_true",
+                   help="fill empty entries with exact matches as machine translations (shown, marked not reviewed)")
     p.set_defaults(handler=_lazy("labml"))
+
+    p = commands.add_parser("coverage-summary", help="Markdown: how the coverage changed since another checkout")
+    p.add_argument("--base", required=True, metavar="DIR", help="the translations/ folder to compare with")
+    p.add_argument("--lang", choices=translated, action="append", help="only these languages (default: all translated)")
+    p.set_defaults(handler=_lazy("coverage", "run_summary"))
+
+    p = commands.add_parser("changes", help="do these changed files touch only translations, and which languages")
+    p.add_argument("paths", nargs="*", help="changed paths, relative to the repository (default: standard input)")
+    p.set_defaults(handler=_lazy("coverage", "run_changes"))
 
     # --- site -----------------------------------------------------------------------------------------------
     p = commands.add_parser("build", help="generate pages and build the site in every language")
@@ -116,6 +127,10 @@ def build_parser(languages: Sequence[str] | None = None) -> argparse.ArgumentPar
     p.add_argument("--lang", choices=every, action="append", help="only these languages")
     p.add_argument("--jobs", type=_number(int, 0), default=0, help="parallel language builds (0: one per core)")
     p.set_defaults(handler=_lazy("build"))
+
+    p = commands.add_parser("linkcheck", help="check every link of the built site with LinkChecker, offline")
+    p.add_argument("folder", nargs="?", default="build/site", help="the built site (default: build/site)")
+    p.set_defaults(handler=_lazy("linkcheck"))
 
     p = commands.add_parser("serve", help="preview the site with live reload")
     p.add_argument("--lang", choices=every, default=every[0] if every else None)
@@ -127,6 +142,12 @@ def build_parser(languages: Sequence[str] | None = None) -> argparse.ArgumentPar
     p.add_argument("code", help="a language code Babel knows (ko, fr, pt-BR, ...)")
     p.add_argument("--name", help="the name shown in the switcher (default: the language's own name, from Babel)")
     p.set_defaults(handler=_lazy("languages", "run_add"))
+
+    p = commands.add_parser("set-repo", help="where the project lives: mkdocs.yml's block and the notebooks' links")
+    p.add_argument("url", help="the repository, https://github.com/OWNER/NAME")
+    p.add_argument("--branch", help="the branch the links point at")
+    p.add_argument("--site-url", help="where the site is published")
+    p.set_defaults(handler=_lazy("notebooks", "run_set_repo"))
 
     p = commands.add_parser("remove-language", help="remove a language: its catalogs, labels, home page, settings")
     p.add_argument("code", choices=translated)

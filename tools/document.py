@@ -31,12 +31,14 @@ class Section:
 
 @dataclass(frozen=True)
 class Document:
-    """One source file of `reference_impl/`, as a reader will see it."""
+    """One source file of the literate package, as a reader will see it."""
 
-    path: PurePosixPath  # relative to reference_impl/, e.g. ppo/gae.py
+    path: PurePosixPath  # relative to the package's folder, e.g. ppo/gae.py
     title: str
     summary: str
     sections: list[Section] = field(default_factory=list)
+    # What the author should know about how the file was read ("file:line: ..."), one line each.
+    warnings: list[str] = field(default_factory=list, compare=False)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Extraction: a source file of `reference_impl/` becomes a `tools.document.Document`.
+"""Extraction: a source file of the literate package (`reference_impl/` here) becomes a `tools.document.Document`.
 
 Python modules follow the literate conventions of the nn.labml.ai pages:
 
@@ -18,7 +18,12 @@ Python modules follow the literate conventions of the nn.labml.ai pages:
 Markdown pages (`readme.md`) have optional front matter (else the title is the first `# ` heading) and one section
 per `## ` heading (the text before the first one is a section too), none with code.
 
-Everything is read with `ast` and `tokenize`; no regular expression looks at source text.
+Docstrings are read as written in the file: in a non-raw docstring Python reads `\\begin` as a backspace and
+"egin", but a literate author means TeX (labml's sources are written so). Where the string Python evaluates differs
+from the text in the file, the text wins and the document carries a one-line warning naming the file and line
+(`r\"\"\"` silences it). Comments are read as written anyway.
+
+Everything is read with `ast` and `tokenize`; a pattern only looks at the escapes inside a string literal.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ import ast
 import inspect
 import io
 import itertools
+import re
 import tokenize
 import warnings
 from dataclasses import dataclass
@@ -43,18 +49,49 @@ _DIRECTIVES = ("!", "-*-", "noqa", "type:", "pragma", "fmt:", "ruff:", "isort:",
 _SKIPPED_DIRS = ("__pycache__", ".ipynb_checkpoints")
 
 
+def _packages_of(root: Path) -> tuple[str, ...]:
+    """The configured source folders below `root`, when `root` is the folder of several (else all of `root`)."""
+    from tools.site_config import project
+
+    try:
+        where = project()
+    except UserError:  # no configuration here: the folder is all there is
+        return ()
+    return where.packages if Path(root).resolve() == where.source_root else ()
+
+
+def _skipped(relative: Path, packages: tuple[str, ...]) -> bool:
+    if any(part in _SKIPPED_DIRS or part.startswith(".") for part in relative.parts):
+        return True
+    return bool(packages) and not any(relative.as_posix().startswith(package + "/") for package in packages)
+
+
 def source_files(root: Path = SOURCE_ROOT) -> list[Path]:
-    """Every `*.py` and `*.md` file under `root`, sorted by relative path; caches and notebooks are skipped."""
+    """Every `*.py` and `*.md` file under `root` (of the configured source folders, when `root` holds several),
+    sorted by relative path; caches and notebooks are skipped."""
     if not root.is_dir():
         return []
+    packages = _packages_of(root)
     found = []
     for path in root.rglob("*"):
-        relative = path.relative_to(root)
         if path.suffix not in (".py", ".md") or not path.is_file():
             continue
-        if any(part in _SKIPPED_DIRS or part.startswith(".") for part in relative.parts):
+        if _skipped(path.relative_to(root), packages):
             continue
         found.append(path)
+    return sorted(found, key=lambda p: p.relative_to(root).as_posix())
+
+
+def source_assets(root: Path = SOURCE_ROOT, suffixes: tuple[str, ...] | None = None) -> list[Path]:
+    """The files beside the sources that their pages show or link (images: `tools.links.ASSET_SUFFIXES`)."""
+    from tools.links import ASSET_SUFFIXES
+
+    suffixes = suffixes or ASSET_SUFFIXES
+    if not root.is_dir():
+        return []
+    packages = _packages_of(root)
+    found = [path for path in root.rglob("*") if path.suffix.lower() in suffixes and path.is_file()
+             and not _skipped(path.relative_to(root), packages)]
     return sorted(found, key=lambda p: p.relative_to(root).as_posix())
 
 
@@ -192,6 +229,57 @@ class _Builder:
                        self.context)
 
 
+# Escapes an author writes on purpose in a non-raw string (`\\\\` for one backslash, an escaped quote, a
+# line continuation): a string with only these means what Python reads.
+_DELIBERATE_ESCAPES = {"\\", '"', "'", "\n"}
+
+
+def as_written(text: str, constant: ast.Constant) -> tuple[str, bool]:
+    """A string literal's text as written in the file (its escapes not evaluated) and whether Python's value
+    differs from it. Raw, byte and f-strings, and implicitly concatenated ones, are taken as Python reads them."""
+    segment = ast.get_source_segment(text, constant) or ""
+    prefix = ""
+    while segment[len(prefix):len(prefix) + 1].isalpha():
+        prefix += segment[len(prefix)]
+    quote = segment[len(prefix):len(prefix) + 3]
+    width = 3 if quote in ('"""', "'''") else 1
+    body = segment[len(prefix) + width:len(segment) - width]
+    if set(prefix.lower()) - {"u"} or not segment.endswith(quote[:width]) or _string_tokens(segment) != 1:
+        return constant.value, False
+    if body == constant.value:
+        return constant.value, False
+    escapes = set(re.findall(r"\\(.)", body, re.S))
+    if escapes <= _DELIBERATE_ESCAPES:  # `\\theta`: the author escaped the backslash, Python's value is meant
+        return constant.value, False
+    return body, True
+
+
+def _string_tokens(segment: str) -> int:
+    try:
+        return sum(token.type == tokenize.STRING for token in tokenize.generate_tokens(io.StringIO(segment).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return 0
+
+
+def literal_docstrings(path: Path) -> dict[int, str]:
+    """Line of each docstring of a module → its text as written, cleaned like griffe's (`inspect.cleandoc`): for
+    the API reference, which must show the same text as the annotated page (`tools.griffe_translate`)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(text)
+    except (OSError, UnicodeDecodeError, SyntaxError):
+        return {}
+    found: dict[int, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            value, differs = as_written(text, node)
+            if differs:
+                found[node.lineno] = inspect.cleandoc(value)
+    return found
+
+
 def _string_expr(node: ast.stmt) -> ast.Constant | None:
     if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
         return node.value
@@ -218,10 +306,20 @@ def _attribute_name(node: ast.stmt) -> str | None:
 class _Scopes(ast.NodeVisitor):
     """Collects definitions with docstrings and the line span of every class and function."""
 
-    def __init__(self) -> None:
+    def __init__(self, text: str = "", origin: Path | str = "") -> None:
+        self.text, self.origin = text, origin
+        self.warnings: list[str] = []  # docstrings whose Python value differs from their text in the file
         self.definitions: dict[int, _Definition] = {}
         self.spans: list[tuple[int, int, str]] = []  # (first line, last line, qualified name)
         self._names: list[str] = []
+
+    def docstring(self, constant: ast.Constant) -> str:
+        """A docstring as written (see the module docstring), cleaned as griffe cleans it."""
+        value, differs = as_written(self.text, constant) if self.text else (constant.value, False)
+        if differs:
+            self.warnings.append(f"{self.origin}:{constant.lineno}: a non-raw docstring whose escapes Python reads "
+                                 "differently (\\b, \\f, \\t, ...): read as written; make it r\"\"\" to say so")
+        return inspect.cleandoc(value)
 
     def visit_Module(self, node: ast.Module) -> None:
         self._attributes(node.body, owner="", self_attributes=False)
@@ -234,7 +332,7 @@ class _Scopes(ast.NodeVisitor):
         constant = _string_expr(node.body[0]) if node.body else None
         if constant is not None and constant.lineno > node.lineno:
             self.definitions[start] = _Definition(
-                start, constant.lineno, constant.end_lineno or constant.lineno, inspect.cleandoc(constant.value),
+                start, constant.lineno, constant.end_lineno or constant.lineno, self.docstring(constant),
                 f"{qualname} docstring")
         is_class = isinstance(node, ast.ClassDef)
         if is_class:
@@ -259,7 +357,7 @@ class _Scopes(ast.NodeVisitor):
             qualname = f"{owner}.{name}" if owner else name
             self.definitions[node.lineno] = _Definition(
                 node.lineno, constant.lineno, constant.end_lineno or constant.lineno,
-                inspect.cleandoc(constant.value), f"{qualname} docstring")
+                self.docstring(constant), f"{qualname} docstring")
 
     def scope_at(self, line: int) -> str:
         best = ""
@@ -297,7 +395,7 @@ def _python_document(text: str, relative: PurePosixPath, origin: Path) -> Docume
             tree = ast.parse(text, filename=str(origin))
     except SyntaxError as error:
         raise UserError(f"{origin}:{error.lineno}:{error.offset}: syntax error: {error.msg}") from None
-    scopes = _Scopes()
+    scopes = _Scopes(text, origin)
     scopes.visit(tree)
     comments = _comment_lines(text, origin)
     lines = text.split("\n")
@@ -309,7 +407,7 @@ def _python_document(text: str, relative: PurePosixPath, origin: Path) -> Docume
     skip_until = 0
     module_doc = _string_expr(tree.body[0]) if tree.body else None
     if module_doc is not None:
-        meta, note, _ = split_front_matter(inspect.cleandoc(module_doc.value), origin)
+        meta, note, _ = split_front_matter(scopes.docstring(module_doc), origin)
         end = module_doc.end_lineno or module_doc.lineno
         sections.append(_Builder([note.strip("\n")], [], 1, end, "module docstring", first=True))
         skip_until = end
@@ -368,4 +466,5 @@ def _python_document(text: str, relative: PurePosixPath, origin: Path) -> Docume
     title = meta.get("title") or (_first_heading(sections[0].note[0]) if module_doc is not None else "")
     built = [section.build() for section in sections]
     built = [section for section in built if section.note.strip() or section.code.strip()]
-    return Document(relative, title or _default_title(relative), meta.get("summary", ""), built)
+    return Document(relative, title or _default_title(relative), meta.get("summary", ""), built,
+                    warnings=scopes.warnings)

@@ -14,8 +14,9 @@ def write_atomic(path: Path, data: bytes | str, *, sync: bool = True) -> bool:
     """Write `data` (text is UTF-8 with `\\n` line ends) through a temporary file in the same folder.
 
     A reader sees the old file or the new one, never a part; an unchanged file is not touched (its mtime stays, for
-    watchers and incremental builds). `sync=False` skips the fsync, for files that can be generated again (pages,
-    copied assets). Returns whether the file changed.
+    watchers and incremental builds). The file and then its folder are synced, so the write survives a power loss
+    and reaches the disk before any later one; `sync=False` skips that, for files that can be generated again
+    (pages, copied assets). Returns whether the file changed.
     """
     path = Path(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
@@ -34,6 +35,8 @@ def write_atomic(path: Path, data: bytes | str, *, sync: bool = True) -> bool:
                 os.fsync(stream.fileno())
         os.chmod(temporary, _file_mode(path))  # mkstemp makes 0600 files; ours are ordinary files
         os.replace(temporary, path)
+        if sync:  # the rename itself reaches the disk, before any later write (catalog pairs rely on the order)
+            _sync_folder(path.parent)
     except OSError as error:
         Path(temporary).unlink(missing_ok=True)
         raise OSError(error.errno, error.strerror, str(path)) from None  # name the file, not our temporary
@@ -41,6 +44,19 @@ def write_atomic(path: Path, data: bytes | str, *, sync: bool = True) -> bool:
         Path(temporary).unlink(missing_ok=True)
         raise
     return True
+
+
+def _sync_folder(folder: Path) -> None:
+    try:
+        handle = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return  # a system that cannot open folders (Windows): the rename is as durable as it makes it
+    try:
+        os.fsync(handle)
+    except OSError:
+        pass  # some file systems refuse fsync on a folder; nothing more can be done there
+    finally:
+        os.close(handle)
 
 
 def remove(path: Path) -> bool:

@@ -28,6 +28,7 @@ import griffe
 
 from tools.document import split_blocks
 from tools.paths import SOURCE_ROOT, TRANSLATIONS
+from tools.site_config import DEFAULT_SOURCE
 
 # Not under "mkdocs": a refused translation is reported but does not fail a strict build (the English is shown).
 log = logging.getLogger("annotated_ppo.translate")
@@ -47,7 +48,7 @@ def strip_module_header(docstring: str) -> str:
 class TranslateDocstrings(griffe.Extension):
     """Replace each docstring of the source package by its translation into `lang`."""
 
-    def __init__(self, lang: str = "en", translations: str | None = None, source_root: str | None = None,
+    def __init__(self, lang: str = DEFAULT_SOURCE, translations: str | None = None, source_root: str | None = None,
                  labels: str | None = None) -> None:
         super().__init__()
         self.lang = lang
@@ -58,6 +59,7 @@ class TranslateDocstrings(griffe.Extension):
         self._known: list[PurePosixPath] | None = None
         self._settings: Any = None
         self._labels: dict[str, str] | None = None
+        self._literals: dict[str, dict[int, str]] = {}
 
     # --- griffe hook ---
 
@@ -72,9 +74,19 @@ class TranslateDocstrings(griffe.Extension):
         if obj.docstring is not None:
             source = self._source_of(obj)
             if source is not None:
-                obj.docstring.value = self.translate(obj.docstring.value, source, is_module=obj.is_module)
+                # As written in the file, like the annotated page (a non-raw docstring's \b is TeX, not a backspace).
+                written = self._written(obj.filepath).get(obj.docstring.lineno or 0, obj.docstring.value)
+                obj.docstring.value = self.translate(written, source, is_module=obj.is_module)
         for member in list(obj.members.values()):
             self._visit(member, seen)
+
+    def _written(self, filepath: Any) -> dict[int, str]:
+        from tools.extract import literal_docstrings
+
+        key = str(filepath)
+        if key not in self._literals:
+            self._literals[key] = literal_docstrings(Path(key)) if isinstance(filepath, Path) else {}
+        return self._literals[key]
 
     def _source_of(self, obj: griffe.Object) -> PurePosixPath | None:
         filepath = obj.filepath
@@ -107,11 +119,11 @@ class TranslateDocstrings(griffe.Extension):
         return self._settings
 
     def _known_sources(self) -> list[PurePosixPath]:
-        from tools.extract import source_files
+        from tools.extract import source_assets, source_files
 
-        if self._known is None:
+        if self._known is None:  # the pages and the files beside them (images) that links may point at
             self._known = [PurePosixPath(p.relative_to(self.source_root).as_posix())
-                           for p in source_files(self.source_root)]
+                           for p in [*source_files(self.source_root), *source_assets(self.source_root)]]
         return self._known
 
     def _translator(self, source: PurePosixPath) -> Any:
@@ -121,9 +133,9 @@ class TranslateDocstrings(griffe.Extension):
 
         if self._labels is None:
             all_labels = load_labels(self.labels_file) if self.labels_file else load_labels()
-            self._labels = all_labels.get(self.lang, all_labels["en"])
+            self._labels = all_labels.get(self.lang, all_labels[DEFAULT_SOURCE])
         if source not in self._translators:
-            table = {} if self.lang == "en" else load_translations(self.lang, source, self.translations)
+            table = {} if self.lang == DEFAULT_SOURCE else load_translations(self.lang, source, self.translations)
             origin = f"translations/{self.lang}/{source}.json"
             self._translators[source] = Localizer(self.lang, table, origin, self._labels, docstring_sections=True)
         return self._translators[source]

@@ -9,28 +9,36 @@ alike. To reuse one:
    pieces line up with our messages; a key and value with different block counts are not used;
 2. blocks are compared in a normalised form: maths, code, images and placeholders become one wildcard, link targets
    are dropped, whitespace collapsed, case ignored. An identical normalised text is an exact match; otherwise the
-   most similar message (difflib ratio ≥ 0.75) of the same language is a close match;
+   most similar message (`tools.similar`, similarity ≥ 0.75) is a close match;
 3. the translation gets our exact maths/code (placeholder N ↔ the N-th protected span of our message) and our link
    URLs (in order), and is offered as a fuzzy suggestion with the labml English as its "previous" text. A
    suggestion is never written over a translation or an existing suggestion, and one that does not pass
-   `tools.check` (e.g. labml's split "P <a>yTorch</a>" link) is dropped.
+   `tools.check` (e.g. labml's split "P <a>yTorch</a>" link) is dropped. With `--exact-as-machine`, an exact
+   match instead fills its empty entry as a machine translation: the site shows it, marked as not reviewed.
 
-The language comes from `--lang`, else from the file name (`readme.zh.json`) or a `ja`/`zh` folder in its path.
+The language comes from `--lang`, else from the file name (`readme.zh.json`) or a configured language's folder in
+its path. labml's folder also holds languages we do not build (`readme.si.json`): those files are skipped, one line
+per language.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
+
+from babel import Locale, UnknownLocaleError
 
 from tools import catalog as catalogs
 from tools.check import translation_faults
 from tools.errors import UserError
 from tools.paths import TRANSLATIONS
-from tools.protect import scan
+from tools.protect import scan as _scan_uncached
+from tools.similar import SimilarIndex
 
 CLOSE_CUTOFF = 0.75
 WILDCARD = "\u2063"  # invisible separator: stands for any protected span when comparing
@@ -39,6 +47,10 @@ PROTECTED_KINDS = ("math", "code", "image", "placeholder", "url")
 BLOCK_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "div", "td", "th", "dt", "dd"}
 # Inline elements and the Markdown that opens and closes them (`<code>` inside `<pre>` is the fence's business).
 INLINE_MARKERS = {"code": "`", "strong": "**", "b": "**", "em": "*", "i": "*"}
+
+
+# The same English (labml's and ours) is scanned for every language and by several steps.
+scan = functools.lru_cache(maxsize=8192)(_scan_uncached)
 
 
 class _ToMarkdown(HTMLParser):
@@ -177,24 +189,42 @@ def adapt(labml_english: str, labml_translation: str, ours: str) -> str | None:
     return "".join(pieces)
 
 
-def language_of(path: Path, explicit: str | None) -> str:
+def language_of(path: Path, explicit: str | None, configured: Iterable[str]) -> str | None:
+    """The language of a labml catalog at `path` (relative to the imported folder), or None if its name does not
+    tell: `--lang` if given, else the code before `.json` (`gae.zh.json`, `gae.si.json`: any language Babel
+    knows, configured or not), else a configured code as a folder (`zh/gae.json`) or a stem suffix (`gae_zh.json`).
+    """
     if explicit:
         return explicit
-    suffixes = path.name.split(".")
-    for lang in catalogs.TARGET_LANGUAGES:
-        if lang in suffixes[1:-1] or lang in path.parts[:-1] or path.stem.endswith(f"_{lang}"):
+    suffixes = path.name.split(".")[1:-1]
+    if suffixes and _is_language(suffixes[-1]):
+        return suffixes[-1]
+    for lang in configured:
+        if lang in path.parts[:-1] or path.stem.endswith(f"_{lang}"):
             return lang
-    raise UserError(f"{path}: cannot tell its language from the name (e.g. readme.zh.json): use --lang")
+    return None
 
 
-def labml_pairs(path: Path) -> list[tuple[str, str]]:
-    """(English block, translated block) pairs of one labml catalog, as Markdown."""
+def _is_language(code: str) -> bool:
+    try:
+        Locale.parse(code)
+    except (ValueError, UnknownLocaleError):
+        return False
+    return True
+
+
+def labml_pairs(path: Path, english_blocks: Callable[[str], list[str]] = html_to_markdown,
+                ) -> list[tuple[str, str]]:
+    """(English block, translated block) pairs of one labml catalog, as Markdown.
+
+    `english_blocks` converts the keys: every language's catalog of a page has the same ones, worth a cache.
+    """
     data = catalogs.read_string_map(path)  # a flat object of strings, like ours
     pairs = []
     for key, value in data.items():
         if not value.strip():
             continue
-        english, translated = html_to_markdown(key), html_to_markdown(value)
+        english, translated = english_blocks(key), html_to_markdown(value)
         if len(english) == len(translated):
             pairs.extend(zip(english, translated, strict=True))
     return pairs
@@ -202,70 +232,126 @@ def labml_pairs(path: Path) -> list[tuple[str, str]]:
 
 @dataclass
 class LabmlReport:
+    """What the import did for one language."""
+
     exact: int = 0
     close: int = 0
+    machine: int = 0  # exact matches written as machine translations (with `exact_as_machine`)
     unmatched: int = 0
     rejected: int = 0
     skipped: int = 0  # matched an entry that already has a translation or a suggestion
     files: list[str] = field(default_factory=list)
 
 
-def import_directory(directory: Path, lang: str | None = None, root: Path = TRANSLATIONS) -> dict[str, LabmlReport]:
-    """Offer the translations of every labml catalog under `directory` as fuzzy suggestions."""
+@dataclass
+class LabmlImport:
+    """The outcome of `import_directory`: a report per imported language, and the files left alone."""
+
+    reports: dict[str, LabmlReport] = field(default_factory=dict)
+    not_configured: dict[str, list[str]] = field(default_factory=dict)  # language → its files
+    unknown_language: list[str] = field(default_factory=list)  # files whose name does not tell a language
+
+
+def import_directory(directory: Path, lang: str | None = None, root: Path = TRANSLATIONS, *,
+                     languages: Iterable[str] = catalogs.TARGET_LANGUAGES,
+                     exact_as_machine: bool = False) -> LabmlImport:
+    """Offer the translations of every labml catalog under `directory` to our catalogs of `languages`.
+
+    Matches become fuzzy suggestions; with `exact_as_machine`, an exact match fills its empty entry as a machine
+    translation (shown, marked as not reviewed) instead. Catalogs of other languages are left out and listed.
+    """
     directory = Path(directory)
+    languages = tuple(languages)
     if not directory.is_dir():
         raise UserError(f"{directory}: not a folder")
     files = sorted(directory.rglob("*.json"))
     if not files:
         raise UserError(f"{directory}: no *.json catalogs in it")
+    outcome = LabmlImport()
+    chosen: list[tuple[Path, str]] = []
+    for path in files:
+        language = language_of(path.relative_to(directory), lang, languages)
+        if language is None:
+            outcome.unknown_language.append(str(path))
+        elif language not in languages:
+            outcome.not_configured.setdefault(language, []).append(str(path))
+        else:
+            chosen.append((path, language))
+    if not chosen:
+        example = outcome.unknown_language[0] if outcome.unknown_language else files[0]
+        raise UserError(f"{example}: cannot tell its language from the name (e.g. readme.zh.json): use --lang"
+                        if outcome.unknown_language else
+                        f"{directory}: no catalog of a configured language ({', '.join(languages)}) in it")
+
     ours: dict[str, list[tuple[PurePosixPath, str]]] = {}
     for source, template in catalogs.english_templates(root):
         for key in template:
             ours.setdefault(normalise(key), []).append((source, key))
-    reports: dict[str, LabmlReport] = {}
+    index = SimilarIndex(ours)
+    # labml's catalogs of one page in each language share their English: convert and match it once.
+    english_blocks, normalised = functools.cache(html_to_markdown), functools.cache(normalise)
+    matches: dict[str, tuple[str | None, bool]] = {}  # labml's normalised block → (our normalised form, exact)
     loaded: dict[tuple[str, PurePosixPath], catalogs.Catalog] = {}
-    for path in files:
-        language = language_of(path.relative_to(directory), lang)
-        report = reports.setdefault(language, LabmlReport())
+    for path, language in chosen:
+        report = outcome.reports.setdefault(language, LabmlReport())
         report.files.append(str(path))
-        for english, translated in labml_pairs(path):
-            key_form = normalise(english)
-            targets = ours.get(key_form)
-            exact = targets is not None
-            if not exact:
-                match = catalogs.closest(key_form, ours, CLOSE_CUTOFF)
-                targets = ours.get(match) if match else None
-            if not targets:
+        for english, translated in labml_pairs(path, english_blocks):
+            key_form = normalised(english)
+            if key_form not in matches:
+                exact = key_form in ours
+                matches[key_form] = (key_form if exact else index.closest(key_form, CLOSE_CUTOFF), exact)
+            match, exact = matches[key_form]
+            if match is None:
                 report.unmatched += 1
                 continue
-            for source, key in targets:
+            for source, key in ours[match]:
                 catalog = loaded.get((language, source))
                 if catalog is None:
                     catalog = loaded[(language, source)] = catalogs.Catalog.load(language, source, root)
-                if catalog.entries.get(key) or key in catalog.fuzzy:
-                    report.skipped += 1
-                    continue
-                suggestion = adapt(english, translated, key)
-                if suggestion is None or translation_faults(key, suggestion):
-                    report.rejected += 1
-                    continue
-                catalog.fuzzy[key] = {"previous": english, "suggestion": suggestion}
-                if exact:
-                    report.exact += 1
-                else:
-                    report.close += 1
+                _offer(catalog, key, english, translated, exact and exact_as_machine, report, exact)
     for catalog in loaded.values():
         catalog.save()
-    return reports
+    return outcome
+
+
+def _offer(catalog: catalogs.Catalog, key: str, english: str, translated: str, as_machine: bool,
+           report: LabmlReport, exact: bool) -> None:
+    """Give `key` labml's translation: as a suggestion, or as its machine translation (`as_machine`)."""
+    waiting = catalog.fuzzy.get(key)
+    if catalog.entries.get(key) or (waiting and not as_machine):
+        report.skipped += 1
+        return
+    suggestion = adapt(english, translated, key)
+    if suggestion is None or translation_faults(key, suggestion):
+        report.rejected += 1
+        return
+    if as_machine:
+        if waiting and waiting["suggestion"] != suggestion:  # someone else's suggestion: a person decides
+            report.skipped += 1
+            return
+        catalog.entries[key] = catalog.machine[key] = suggestion
+        report.machine += 1
+        return
+    catalog.fuzzy[key] = {"previous": english, "suggestion": suggestion}
+    if exact:
+        report.exact += 1
+    else:
+        report.close += 1
 
 
 def run(args: argparse.Namespace) -> int:
-    """Import labml catalogs as fuzzy suggestions and report how many matched."""
+    """Import labml catalogs and report how many matched, per language, and which languages were left out."""
     root = Path(getattr(args, "translations", None) or TRANSLATIONS)
-    reports = import_directory(Path(args.directory), args.lang, root)
-    for lang, report in sorted(reports.items()):
-        print(f"import-labml {lang}: {len(report.files)} file(s); {report.exact} exact and {report.close} close "
-              f"matches offered as fuzzy suggestions; {report.skipped} already translated or suggested; "
+    as_machine = bool(getattr(args, "exact_as_machine", False))
+    outcome = import_directory(Path(args.directory), args.lang, root, exact_as_machine=as_machine)
+    for lang, files in sorted(outcome.not_configured.items()):
+        print(f"import-labml {lang}: {len(files)} file(s) skipped: not a configured language")
+    if outcome.unknown_language:
+        print(f"import-labml: {len(outcome.unknown_language)} file(s) skipped: the name does not tell the language "
+              f"(e.g. {outcome.unknown_language[0]}): use --lang")
+    for lang, report in sorted(outcome.reports.items()):
+        machine = f"{report.machine} exact matches taken as machine translations; " if as_machine else ""
+        print(f"import-labml {lang}: {len(report.files)} file(s); {machine}{report.exact} exact and {report.close} "
+              f"close matches offered as fuzzy suggestions; {report.skipped} already translated or suggested; "
               f"{report.rejected} rejected (maths/links/tags would not survive); {report.unmatched} unmatched")
     return 0
-

@@ -28,7 +28,7 @@ import yaml
 
 from tools.errors import UserError
 from tools.files import write_atomic
-from tools.site_config import BLOCK, TOOL_SITE, languages_of, project, use_config
+from tools.site_config import BLOCK, TOOL_SITE, key_line, languages_of, project, use_config
 
 # Our labels that mean what one of Material's own words means: taken from its translation of the language.
 MATERIAL_LABELS = {"language_switch": "select.language", "view_code": "action.view"}
@@ -50,32 +50,25 @@ class LanguageChange:
 
 def _languages_lines(lines: list[str], origin: Path) -> tuple[int, int, int]:
     """Where `extra.literate.languages` is: (index of its key line, end of its entries, their indentation)."""
-    path: list[tuple[int, str]] = []  # (indent, key) of the enclosing mappings
-    for index, line in enumerate(lines):
-        match = re.match(r"^( *)([A-Za-z_][\w-]*):(.*)$", line)
-        if not match or line.lstrip().startswith("#"):
-            continue
-        indent, key = len(match.group(1)), match.group(2)
-        while path and path[-1][0] >= indent:
-            path.pop()
-        path.append((indent, key))
-        if [k for _, k in path] == ["extra", "literate", "languages"]:
-            end, child = index + 1, None
-            while end < len(lines):
-                text = lines[end]
-                stripped = text.strip()
-                if stripped and not stripped.startswith("#"):
-                    depth = len(text) - len(text.lstrip(" "))
-                    if depth <= indent:
-                        break
-                    child = child or depth
-                end += 1
-            # Blank lines and comments at the key's depth or less belong to what follows.
-            while end > index + 1 and (not lines[end - 1].strip() or (lines[end - 1].lstrip().startswith("#")
-                                       and len(lines[end - 1]) - len(lines[end - 1].lstrip(" ")) <= indent)):
-                end -= 1
-            return index, end, child or indent + 2
-    raise UserError(f"{origin}: no {BLOCK}.languages mapping to edit: add one (see the README) and run again")
+    found = key_line(lines, f"{BLOCK}.languages")
+    if found is None:
+        raise UserError(f"{origin}: no {BLOCK}.languages mapping to edit: add one (see the README) and run again")
+    index, indent = found
+    end, child = index + 1, None
+    while end < len(lines):
+        text = lines[end]
+        stripped = text.strip()
+        if stripped and not stripped.startswith("#"):
+            depth = len(text) - len(text.lstrip(" "))
+            if depth <= indent:
+                break
+            child = child or depth
+        end += 1
+    # Blank lines and comments at the key's depth or less belong to what follows.
+    while end > index + 1 and (not lines[end - 1].strip() or (lines[end - 1].lstrip().startswith("#")
+                               and len(lines[end - 1]) - len(lines[end - 1].lstrip(" ")) <= indent)):
+        end -= 1
+    return index, end, child or indent + 2
 
 
 def _edit_config(path: Path, edit) -> None:
@@ -282,8 +275,9 @@ def run_add(args: argparse.Namespace) -> int:
     """The `add-language` command."""
     change = add_language(args.code, args.name)
     print(_describe("added", change))
-    print(f"next: translate translations/{change.code}/ (python -m tools status --lang {change.code}) and the labels "
-          "marked '# untranslated'; python -m tools build")
+    print(f"next: translate translations/{change.code}/ (python -m tools status --lang {change.code}), the labels "
+          f"marked '# untranslated' and the glossary's terms (check asks each for '{change.code}'); "
+          "python -m tools build")
     return 0
 
 

@@ -3,8 +3,9 @@ fallback.
 
 Notes are split with `tools.document.split_blocks` (the same split that made the catalogs). A block with no usable
 translation stays English inside `<div class="ap-untranslated" lang="en">`, which the stylesheet marks; a
-translation that the sanitiser would have to change is refused the same way (`tools.sanitize`). (Not to be confused
-with the machine-translation clients of `tools.translate`, which fill the catalogs.)
+translation that the policy of `tools.validate` refuses (the one `check` applies) is shown the same way, and the
+build says which entry was refused and why. (Not to be confused with the machine-translation clients of
+`tools.translate`, which fill the catalogs.)
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tools.document import split_blocks
-from tools.sanitize import unsafe_content
 from tools.site_config import DEFAULT_SOURCE
+from tools.validate import refusals
 
 # The title line of a docstring section that griffe's Google-style parser reads ("Args:", "Returns:", ...).
 _SECTION_TITLE = re.compile(
@@ -39,15 +40,15 @@ class Localizer:
     warnings: list[str] = field(default_factory=list)
     missing: int = 0
 
-    def _usable(self, english: str) -> tuple[str, bool] | None:
+    def _usable(self, english: str, plain: bool = False) -> tuple[str, bool] | None:
         entry = self.translations.get(english)
         if entry is None or not getattr(entry, "text", "").strip():
             return None
-        problems = unsafe_content(entry.text)
+        problems = refusals(english, entry.text, plain=plain)  # what `check` reports too
         if problems:
             short = english if len(english) <= 60 else english[:57] + "..."
-            self.warnings.append(f"{self.origin}: refused the translation of {short!r}: it contains "
-                                 f"{', '.join(problems)}; showing English")
+            self.warnings.append(f"{self.origin}: refused the translation of {short!r}: {'; '.join(problems)}; "
+                                 "showing English")
             return None
         return entry.text, bool(getattr(entry, "machine", False))
 
@@ -55,17 +56,14 @@ class Localizer:
         """A plain-text string (title, summary): the translation if usable and free of markup, else English."""
         if not english:
             return english
-        text, kind = self.lookup(english)
-        if kind != "english" and text != english and ("<" in text or ">" in text):
-            self.warnings.append(f"{self.origin}: refused the translation of {english!r}: markup in a title")
-            return english
-        return text
+        return self.lookup(english, plain=True)[0]
 
-    def lookup(self, english: str) -> tuple[str, str]:
-        """One translatable block: (Markdown, kind), kind `translated`, `machine` or `english` (the fallback)."""
+    def lookup(self, english: str, plain: bool = False) -> tuple[str, str]:
+        """One translatable block (`plain`: a title or summary): (Markdown, kind), kind `translated`, `machine`
+        or `english` (the fallback)."""
         if self.lang == DEFAULT_SOURCE:  # the sources' own language: nothing to look up
             return english, "translated"
-        found = self._usable(english)
+        found = self._usable(english, plain)
         if found is None:
             self.missing += 1
             return english, "english"

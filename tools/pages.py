@@ -1,6 +1,6 @@
 """Page generation: documents and catalogs become the Markdown pages of one language of the site.
 
-For every source file of `reference_impl/` this writes, into a language's docs folder (`site/generated/<lang>/`):
+For every source file of the package (`reference_impl/` here) this writes, into a language's docs folder (`site/generated/<lang>/`):
 
 - an annotated page (`ppo/gae.py` → `ppo/gae.md`, `ppo/__init__.py` → `ppo/index.md`): the notes beside the code
   they explain, one row per section with an anchor (`#section-3`), a "view code" link to the lines on GitHub, and a
@@ -27,13 +27,15 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from tools import charts, coverage
 from tools.document import Document, split_blocks
 from tools.errors import UserError
 from tools.files import write_atomic
-from tools.links import api_page_path, module_name, page_path, rewrite_links, url_dir
+from tools.links import LinkOrigin, api_page_path, module_name, page_path, rewrite_links, url_dir
 from tools.localize import Localizer
 from tools.paths import HOME_DIR, LABELS_FILE, SOURCE_ROOT, TRANSLATIONS
 from tools.site_config import DEFAULT_SOURCE, TOOL_ROOT, TOOL_SITE, SiteSettings
+from tools.symbols import symbol_links
 
 ASSETS_DIR = TOOL_SITE / "assets"  # the generator's own: stylesheet, script, the vendored badge
 KATEX_DIST = TOOL_ROOT / "node_modules" / "katex" / "dist"
@@ -58,8 +60,8 @@ def _arxiv_id(url: str) -> str:
     return match.group(1) if match else url
 
 
-def _front_matter(**values: str) -> str:
-    # JSON strings are YAML strings: quotes, colons and CJK survive exactly.
+def _front_matter(**values: Any) -> str:
+    # JSON is YAML: quotes, colons and CJK survive exactly (strings, and mappings such as `symbols`).
     lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in values.items() if value]
     return "---\n" + "\n".join(lines) + "\n---\n\n"
 
@@ -73,12 +75,12 @@ def links_bar(page: PurePosixPath, labels: Mapping[str, str], settings: SiteSett
     """The paper, source and Colab links shown under a page's title."""
     # Raw HTML is not rewritten by MkDocs: the image path is relative to the page's URL, not to its file.
     badge = posixpath.relpath("assets/colab-badge.svg", str(url_dir(page)))
-    source_url = settings.blob_url(f"{settings.source_folder}/{source}") if source else settings.repo_url
+    source_url = settings.blob_url(settings.repo_path(str(source))) if source else settings.repo_url
     items = [
         f'<a class="ap-link ap-paper" href="{_attr(paper)}">{labels["paper"]}: arXiv:{_arxiv_id(paper)}</a>',
         f'<a class="ap-link ap-source" href="{_attr(source_url)}">{labels["source"]}</a>',
-        f'<a class="ap-link ap-colab" href="{_attr(settings.colab_url)}">'
-        f'<img src="{badge}" alt="{_attr(labels["open_in_colab"])}" width="117" height="20"></a>',
+        f'<a class="ap-link ap-colab" href="{_attr(settings.colab_for(source) if source else settings.colab_url)}">'
+        f'<img src="{badge}" alt="{_attr(labels["open_in_colab"])}" width="72" height="20"></a>',
     ]
     return '<div class="ap-links" data-search-exclude>\n' + "\n".join(items) + "\n</div>\n"
 
@@ -89,14 +91,18 @@ def _fence(code: str) -> str:
 
 
 def render_annotated(document: Document, lang: str, localizer: Localizer, settings: SiteSettings,
-                     known: Iterable[PurePosixPath]) -> str:
-    """The Markdown of a document's annotated page in one language."""
+                     known: Iterable[PurePosixPath], broken: list[str] | None = None,
+                     source_lines: tuple[str, ...] = ()) -> str:
+    """The Markdown of a document's annotated page in one language; links to pages or files the site does not
+    have are reported into `broken` (one line each, naming the source file and its line in `source_lines`)."""
     labels = localizer.labels
+    file = settings.repo_path(str(document.path))
     page = page_path(document.path, settings.package)
     known = list(known)
     title = localizer.text(document.title)
     summary = localizer.text(document.summary)
-    parts = [_front_matter(title=title, description=summary)]
+    # Which maths symbol of the notes stands for which identifier: click-to-highlight lights up both.
+    parts = [_front_matter(title=title, description=summary, symbols=symbol_links(document))]
 
     sections = list(document.sections)
     heading = f"# {title}"
@@ -105,14 +111,17 @@ def render_annotated(document: Document, lang: str, localizer: Localizer, settin
     if blocks and blocks[0].translatable and blocks[0].text.startswith("# ") and "\n" not in blocks[0].text:
         heading = localizer.block(blocks[0].text)
         first_note = "\n\n".join(b.text for b in blocks[1:])
-    parts.append(rewrite_links(heading, document.path, page, known, settings) + "\n\n")
+    first_line = sections[0].start_line if sections else 1
+    parts.append(rewrite_links(heading, document.path, page, known, settings, broken,
+                               LinkOrigin(file, first_line, source_lines)) + "\n\n")
     parts.append(links_bar(page, labels, settings, paper_url(document, settings), document.path) + "\n")
 
-    repo_path = f"{settings.source_folder}/{document.path}"
+    repo_path = settings.repo_path(str(document.path))
     plain = "?plain=1" if document.path.suffix == ".md" else ""
     for number, section in enumerate(sections, start=1):
         note = first_note if number == 1 else section.note
-        note_md = rewrite_links(localizer.note(note), document.path, page, known, settings) if note.strip() else ""
+        note_md = (rewrite_links(localizer.note(note), document.path, page, known, settings, broken,
+                                 LinkOrigin(file, section.start_line, source_lines)) if note.strip() else "")
         anchor = f"section-{number}"
         view = (f"{settings.blob_url(repo_path)}{plain}#L{section.start_line}"
                 + (f"-L{section.end_line}" if section.end_line != section.start_line else ""))
@@ -189,6 +198,7 @@ class Generated:
     files: dict[str, bytes] = field(default_factory=dict)  # relative path → content
     nav: list[Any] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    broken: list[str] = field(default_factory=list)  # links to pages or files the site does not have
     missing: int = 0  # messages shown in English for want of a usable translation
     written: int = 0
     removed: int = 0
@@ -234,16 +244,29 @@ def _order(documents: list[Document], reading_order: tuple[str, ...] = ()) -> li
 
 def generate_language(lang: str, documents: list[Document], docs_dir: Path, settings: SiteSettings,
                       labels: Mapping[str, Mapping[str, str]], translations_root: Path = TRANSLATIONS,
-                      home_dir: Path = HOME_DIR, assets: Mapping[str, bytes] | None = None) -> Generated:
-    """Write every page of one language into `docs_dir` (stale files removed) and return what was made."""
+                      home_dir: Path = HOME_DIR, assets: Mapping[str, bytes] | None = None,
+                      source_root: Path | None = None) -> Generated:
+    """Write every page of one language into `docs_dir` (stale files removed) and return what was made.
+
+    With `source_root`, the files beside the sources (images) are published at the same paths, and broken links
+    are reported with the line of the source file that writes them.
+
+    The status page (`tools.coverage`) counts the catalogs of `translations_root`; the learning curves
+    (`tools.charts`) are drawn from the data files below `source_root` (default: the configured sources).
+    """
     from tools.catalog import load_translations
+    from tools.extract import source_assets
 
     if lang not in labels:
         raise UserError(f"{LABELS_FILE}: no labels for language '{lang}'")
     lang_labels = labels[lang]
     result = Generated(lang, docs_dir)
     documents = _order(documents, settings.reading_order)
-    known = [d.path for d in documents]
+    beside = {PurePosixPath(path.relative_to(source_root).as_posix()): path
+              for path in source_assets(source_root)} if source_root else {}
+    figures = (charts.learning_curves(source_root or SOURCE_ROOT, lang_labels, settings.curves)
+               if settings.curves else {})
+    known = [d.path for d in documents] + list(beside) + [PurePosixPath(name) for name in figures]
     localizers: dict[PurePosixPath, Localizer] = {}
     for document in documents:
         table = {} if lang == DEFAULT_SOURCE else load_translations(lang, document.path, translations_root)
@@ -261,7 +284,9 @@ def generate_language(lang: str, documents: list[Document], docs_dir: Path, sett
     for document in documents:
         localizer = localizers[document.path]
         page = page_path(document.path, settings.package)
-        files[str(page)] = render_annotated(document, lang, localizer, settings, known).encode()
+        lines = _source_lines(source_root / document.path) if source_root else ()
+        files[str(page)] = render_annotated(document, lang, localizer, settings, known, result.broken,
+                                            lines).encode()
         nav.append(str(page))
         if document.path.suffix == ".py":
             api = api_page_path(document.path, settings.package)
@@ -269,7 +294,17 @@ def generate_language(lang: str, documents: list[Document], docs_dir: Path, sett
             api_nav.append({localizer.text(document.title): str(api)})
     if api_nav:
         nav.append({lang_labels["api_reference"]: api_nav})
+    rows = [coverage.PageRow(d.path, page_path(d.path, settings.package), localizers[d.path].text(d.title))
+            for d in documents]
+    status = coverage.status_files(lang_labels, settings.languages, rows, translations_root,
+                                   list(settings.languages)[1:])
+    if status:
+        files.update(status)
+        nav.append({lang_labels["status_title"]: coverage.STATUS_PAGE})
+    files.update(figures)
     files.update(asset_files() if assets is None else assets)
+    for relative, path in beside.items():
+        files[str(relative)] = path.read_bytes()
 
     for name, data in files.items():
         result.written += write_atomic(docs_dir / name, data, sync=False)
@@ -286,6 +321,13 @@ def generate_language(lang: str, documents: list[Document], docs_dir: Path, sett
         result.warnings.extend(localizer.warnings)
         result.missing += localizer.missing
     return result
+
+
+def _source_lines(path: Path) -> tuple[str, ...]:
+    try:
+        return tuple(path.read_text(encoding="utf-8").split("\n"))
+    except (OSError, UnicodeDecodeError):
+        return ()
 
 
 def load_documents(source_root: Path = SOURCE_ROOT) -> list[Document]:

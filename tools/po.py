@@ -17,8 +17,11 @@ message in page order:
 clears machine/fuzzy state: clearing the fuzzy flag is how a reviewer approves); a fuzzy one stays "needs review"
 (machine state for machine output and for a published entry, else a fuzzy suggestion); an empty `msgstr` never deletes
 anything; an entry whose English is no longer in the catalog is kept as obsolete (`extract` then offers it as a
-fuzzy suggestion). JSON → PO → JSON is lossless: unchanged files give back byte-identical JSON, into the catalogs
-they came from or into empty ones.
+fuzzy suggestion). A PO file is untrusted: an entry's msgctxt must name a source file with an English template,
+and its catalog is always `translations/<the PO file's language>/<that file>.json` (`../en/...` or an absolute path is
+an error); an entry without msgid or a broken quote, which Babel reads leniently, is an error with its line; and
+nothing is written until every file given has been read. JSON → PO → JSON is lossless: unchanged files give back
+byte-identical JSON, into the catalogs they came from or into empty ones.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ import argparse
 import datetime
 import io
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -42,7 +46,8 @@ from tools.paths import ROOT, SOURCE_ROOT, TRANSLATIONS
 
 SEPARATOR = " · "
 MACHINE_NOTE = "machine translation: needs review"
-LANGUAGE_NAMES = {"ja": "Japanese", "zh": "Chinese (Simplified)"}
+# Names Babel gives too briefly ("Chinese"); any other language is named by Babel.
+LANGUAGE_NAMES = {"zh": "Chinese (Simplified)"}
 
 
 def export_date() -> datetime.datetime:
@@ -54,9 +59,18 @@ def export_date() -> datetime.datetime:
         raise UserError(f"SOURCE_DATE_EPOCH={value!r}: expected seconds since 1970 (an integer)") from None
 
 
+def _english_name(lang: str) -> str:
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return Locale.parse(lang.replace("-", "_")).english_name or lang
+    except (UnknownLocaleError, ValueError):
+        return lang
+
+
 def header_comment(lang: str, source: PurePosixPath) -> str:
     """The comment above a PO file's header: what it is and how to bring it back, no date (Babel's has a year)."""
-    name = LANGUAGE_NAMES.get(lang, lang)
+    name = LANGUAGE_NAMES.get(lang) or _english_name(lang)
     return (f"# {name} translations of {source.as_posix()} (annotated-ppo).\n"
             f"# Written by `python -m tools export-po` from translations/{lang}/{source.as_posix()}.json;\n"
             "# bring your edits back with `python -m tools import-po FILE`.")
@@ -152,13 +166,12 @@ def run_export(args: argparse.Namespace) -> int:
     languages = args.lang or list(catalogs.TARGET_LANGUAGES)
     templates = catalogs.english_templates(root)
     output_folder(out)
-    written = 0
-    for lang in languages:
-        for source, template in templates:
-            text = po_text(build_po(lang, source, root, source_root, template)).decode("utf-8")
-            write_atomic(out / lang / f"{source.as_posix()}.po", text)
-            written += 1
-    print(f"export-po: {written} file(s) in {out}")
+    # Every catalog is read (and so validated) before the first file is written: a bad one leaves no partial export.
+    files = {out / lang / f"{source.as_posix()}.po": po_text(build_po(lang, source, root, source_root, template))
+             for lang in languages for source, template in templates}
+    for path, text in files.items():
+        write_atomic(path, text)
+    print(f"export-po: {len(files)} file(s) in {out}")
     return 0
 
 
@@ -198,6 +211,57 @@ def previous_ids(text: str) -> dict[tuple[str | None, str], str]:
     return found
 
 
+_PO_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_PO_KEYWORD = re.compile(r"(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+(.*)")
+
+
+def syntax_faults(text: str) -> list[tuple[int, str]]:
+    """(line, fault) for what Babel reads leniently: a string with a broken quote (Babel cuts it), an entry
+    without a msgid (Babel gives its msgstr to the next entry), a msgid without a msgstr. Empty when well-formed."""
+    faults: list[tuple[int, str]] = []
+    state: dict[str, set[str]] = {"": set(), "#~": set()}  # keywords seen in the current entry, live and obsolete
+
+    def finish(stream: str, line: int) -> None:
+        seen = state[stream]
+        if seen and "msgid" not in seen:
+            faults.append((line, "an entry without a msgid"))
+        elif "msgid" in seen and "msgstr" not in seen:
+            faults.append((line, "a msgid without a msgstr"))
+        seen.clear()
+
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        stream = "#~" if line.startswith("#~") else ""
+        if stream:
+            line = line[2:].strip()
+        elif line.startswith("#"):
+            continue
+        if not line:
+            if not stream:
+                finish("", number)
+                finish("#~", number)
+            continue
+        keyword = _PO_KEYWORD.fullmatch(line)
+        quoted = keyword.group(2) if keyword else line
+        if not _PO_STRING.fullmatch(quoted):
+            faults.append((number, f"not a quoted string (a quote missing or unescaped): {line[:60]}"))
+            continue
+        if not keyword:
+            continue  # a continuation line
+        name = "msgstr" if keyword.group(1).startswith("msgstr") else keyword.group(1)
+        seen = state[stream]
+        if name in ("msgctxt", "msgid") and "msgstr" in seen:
+            finish(stream, number)  # the next entry begins without a blank line
+        if name == "msgstr" and "msgid" not in seen:
+            faults.append((number, "a msgstr without a msgid"))
+        elif name in ("msgctxt", "msgid") and name in seen:
+            faults.append((number, f"a second {name} in one entry"))
+        seen.add(name)
+    finish("", len(text.splitlines()) + 1)
+    finish("#~", len(text.splitlines()) + 1)
+    return faults
+
+
 @dataclass
 class ImportReport:
     reviewed: int = 0
@@ -219,6 +283,10 @@ def import_po(path: Path, root: Path = TRANSLATIONS,
         raw = Path(path).read_bytes()
     except OSError as error:
         raise UserError(f"{path}: cannot read: {error}") from None
+    faults = syntax_faults(raw.decode("utf-8", errors="replace"))
+    if faults:
+        line, fault = faults[0]
+        raise UserError(f"{path}:{line}: not a valid PO file: {fault}")
     try:
         po = read_po(io.BytesIO(raw), abort_invalid=True)
     except (PoFileError, UnknownLocaleError, ValueError, UnicodeDecodeError) as error:

@@ -15,6 +15,7 @@ are accepted. The same scanner (`scan`) tells `tools.check` what must be preserv
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -23,10 +24,17 @@ _OPEN = "\\[［【"
 _CLOSE = "\\]］】"
 PLACEHOLDER_RE = re.compile(rf"[{_OPEN}]\s*[{_OPEN}]\s*(\d+)\s*[{_CLOSE}]\s*[{_CLOSE}]")
 LABML_PLACEHOLDER_RE = re.compile(r"_\^_\d+_\^_")
-_TAG_RE = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s+[^<>]*?)?\s*/?>|<!--.*?-->", re.DOTALL)
+# A tag: `<name`, then nothing, `/`, or whitespace and anything but angle brackets, then `>`. (No lazy repeat
+# before an optional tail: that backtracked quadratically on `<a` followed by spaces.) Comments are found apart.
+_TAG_RE = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
 _AUTOLINK_RE = re.compile(r"<(?:https?|ftp|mailto):[^<>\s]+>")
 _URL_RE = re.compile(r"(?:https?|ftp)://[^\s<>\"'`]+")
 _ENVIRONMENT_RE = re.compile(r"\\begin\{([A-Za-z*]+)\}")
+_END_ENVIRONMENT_RE = re.compile(r"\\end\{([A-Za-z*]+)\}")
+_FENCE_RE = re.compile(r" *(?:```|~~~)")
+_BACKTICKS_RE = re.compile(r"`+")
+# Where a span can start: the scanner skips everything else in one step.
+_SPAN_START_RE = re.compile(r"[\\$`\[!［【<_hf\n]")
 
 KINDS = ("math", "code", "url", "tag", "image", "placeholder", "link_open", "link_close")
 
@@ -42,19 +50,98 @@ class Span:
     url: str = ""  # for link_close and image: the link target
 
 
-def _closing_backticks(text: str, start: int, run: int) -> int:
-    """The index of the backtick run of exactly `run` that closes a code span opened at `start`, or -1."""
-    index = start + run
-    while True:
-        index = text.find("`" * run, index)
-        if index == -1:
-            return -1
-        end = index + run
-        if (index == 0 or text[index - 1] != "`") and (end >= len(text) or text[end] != "`"):
-            return index
-        while end < len(text) and text[end] == "`":
-            end += 1
-        index = end
+class _Text:
+    """One message being scanned, with what the scanner looks up in it, each found once.
+
+    `scan` is linear in the length of the message: every search for a closing delimiter (a backtick run, `\\)`,
+    `$$`, `\\end{env}`, `-->`) is a lookup in positions listed in one pass, and brackets are matched along one
+    walk that records the partner of every bracket it passes, so no stretch of text is read again for them.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._runs: tuple[list[int], list[int], dict[int, list[int]]] | None = None
+        self._occurrences: dict[str, list[int]] = {}
+        self._environments: dict[str, list[int]] | None = None
+        self._partners: dict[str, dict[int, int]] = {}  # opening bracket → {its index: its partner's, or -1}
+
+    # --- backtick runs ---
+
+    def _backtick_runs(self) -> tuple[list[int], list[int], dict[int, list[int]]]:
+        if self._runs is None:
+            starts, ends, by_length = [], [], {}
+            for match in _BACKTICKS_RE.finditer(self.text):
+                starts.append(match.start())
+                ends.append(match.end())
+                by_length.setdefault(match.end() - match.start(), []).append(match.start())
+            self._runs = (starts, ends, by_length)
+        return self._runs
+
+    def run_length(self, index: int) -> int:
+        """How many backticks start at `index` (which may be inside a run)."""
+        starts, ends, _ = self._backtick_runs()
+        at = bisect.bisect_right(starts, index) - 1
+        return max(0, ends[at] - index) if at >= 0 else 0
+
+    def closing_backticks(self, start: int, run: int) -> int:
+        """The start of the first run of exactly `run` backticks after the run at `start`, or -1."""
+        candidates = self._backtick_runs()[2].get(run, [])
+        at = bisect.bisect_left(candidates, start + run)
+        return candidates[at] if at < len(candidates) else -1
+
+    # --- closing delimiters ---
+
+    def find(self, needle: str, start: int) -> int:
+        """`text.find(needle, start)`, from positions listed once per needle."""
+        if needle.startswith("\\end{"):
+            if self._environments is None:
+                self._environments = {}
+                for match in _END_ENVIRONMENT_RE.finditer(self.text):
+                    self._environments.setdefault(match.group(), []).append(match.start())
+            positions = self._environments.get(needle, [])
+        else:
+            if needle not in self._occurrences:
+                self._occurrences[needle] = [m.start() for m in re.finditer(f"(?={re.escape(needle)})", self.text)]
+            positions = self._occurrences[needle]
+        at = bisect.bisect_left(positions, start)
+        return positions[at] if at < len(positions) else -1
+
+    # --- brackets ---
+
+    def matching(self, start: int, opening: str, closing: str) -> int:
+        """Index of the bracket closing the one at `start`, skipping escapes and code spans, or -1 (a blank line
+        or the end comes first)."""
+        partners = self._partners.setdefault(opening, {})  # int keys: no tuples for the garbage collector to walk
+        if start in partners:
+            return partners[start]
+        text, length = self.text, len(self.text)
+        stops = re.compile(f"[\\\\`\n{re.escape(opening)}{re.escape(closing)}]")
+        open_brackets: list[int] = []
+        index = start
+        while index < length:
+            char = text[index]
+            if char == "\\":
+                index += 2
+                continue
+            if char == "`":
+                run = self.run_length(index)
+                end = self.closing_backticks(index, run)
+                if end != -1:
+                    index = end + run
+                    continue
+            if char == opening:
+                open_brackets.append(index)
+            elif char == closing:
+                partners[open_brackets.pop()] = index
+                if not open_brackets:
+                    break
+            elif char == "\n" and text.startswith("\n\n", index):
+                break
+            found = stops.search(text, index + 1)
+            index = found.start() if found else length
+        for unclosed in open_brackets:
+            partners[unclosed] = -1
+        return partners[start]
 
 
 def _inline_math_end(text: str, start: int) -> int:
@@ -77,38 +164,12 @@ def _inline_math_end(text: str, start: int) -> int:
     return -1
 
 
-def _matching(text: str, start: int, opening: str, closing: str) -> int:
-    """Index of the bracket closing the one at `start`, skipping escapes and code spans, or -1."""
-    depth = 0
-    index = start
-    while index < len(text):
-        char = text[index]
-        if char == "\\":
-            index += 2
-            continue
-        if char == "`":
-            run = len(text[index:]) - len(text[index:].lstrip("`"))
-            end = _closing_backticks(text, index, run)
-            if end != -1:
-                index = end + run
-                continue
-        if char == opening:
-            depth += 1
-        elif char == closing:
-            depth -= 1
-            if depth == 0:
-                return index
-        elif char == "\n" and text.startswith("\n\n", index):
-            return -1
-        index += 1
-    return -1
-
-
-def _link_target(text: str, close_bracket: int) -> tuple[int, str] | None:
+def _link_target(scanned: _Text, close_bracket: int) -> tuple[int, str] | None:
     """For `](url)` at `close_bracket`, the end of `)` and the URL (without a title)."""
+    text = scanned.text
     if not text.startswith("](", close_bracket):
         return None
-    end = _matching(text, close_bracket + 1, "(", ")")
+    end = scanned.matching(close_bracket + 1, "(", ")")
     if end == -1:
         return None
     target = text[close_bracket + 2 : end].strip()
@@ -117,12 +178,17 @@ def _link_target(text: str, close_bracket: int) -> tuple[int, str] | None:
 
 
 def scan(text: str) -> list[Span]:
-    """The protected spans of a Markdown message, in order and not overlapping (link pairs enclose text)."""
+    """The protected spans of a Markdown message, in order and not overlapping (link pairs enclose text).
+
+    Linear in the length of the message (see `_Text`).
+    """
+    scanned = _Text(text)
+    length = len(text)
     spans: list[Span] = []
     pending: list[tuple[int, int, str]] = []  # open links: (index of "]", end of ")", url)
     index = 0
     at_line_start = True
-    while index < len(text):
+    while index < length:
         if pending and index == pending[-1][0]:
             close, end, url = pending.pop()
             spans.append(Span("link_close", close, end, text[close:end], url))
@@ -130,18 +196,18 @@ def scan(text: str) -> list[Span]:
             at_line_start = False
             continue
         char = text[index]
-        rest = text[index:]
         # No span may cross the end of the link whose text we are in.
-        limit = pending[-1][0] if pending else len(text)
-        if at_line_start and rest.lstrip(" ").startswith(("```", "~~~")) and not pending:
-            fence_start = index + len(rest) - len(rest.lstrip(" "))
+        limit = pending[-1][0] if pending else length
+        fence = _FENCE_RE.match(text, index) if at_line_start and not pending else None
+        if fence:
+            fence_start = fence.end() - 3
             marker = text[fence_start : fence_start + 3]
             close = text.find("\n" + marker, fence_start + 3)
             if close == -1:
-                end = len(text)
+                end = length
             else:
                 line_end = text.find("\n", close + 1)
-                end = len(text) if line_end == -1 else line_end
+                end = length if line_end == -1 else line_end
             spans.append(Span("code", index, end, text[index:end]))
             index = end
             continue
@@ -151,15 +217,15 @@ def scan(text: str) -> list[Span]:
             environment = _ENVIRONMENT_RE.match(text, index)
             if environment:
                 closing = f"\\end{{{environment.group(1)}}}"
-                close = text.find(closing, environment.end())
+                close = scanned.find(closing, environment.end())
                 if close != -1 and close + len(closing) <= limit:
                     end = close + len(closing)
                     spans.append(Span("math", index, end, text[index:end]))
                     index = end
                     continue
-            if rest.startswith(("\\(", "\\[")):
-                closing = "\\)" if rest[1] == "(" else "\\]"
-                close = text.find(closing, index + 2)
+            if text.startswith(("\\(", "\\["), index):
+                closing = "\\)" if text[index + 1] == "(" else "\\]"
+                close = scanned.find(closing, index + 2)
                 if close != -1 and close + 2 <= limit:
                     spans.append(Span("math", index, close + 2, text[index : close + 2]))
                     index = close + 2
@@ -167,8 +233,8 @@ def scan(text: str) -> list[Span]:
             index += 2  # an escaped character is plain text
             continue
         if char == "$":
-            if rest.startswith("$$"):
-                close = text.find("$$", index + 2)
+            if text.startswith("$$", index):
+                close = scanned.find("$$", index + 2)
                 if close != -1 and close + 2 <= limit:
                     spans.append(Span("math", index, close + 2, text[index : close + 2]))
                     index = close + 2
@@ -180,8 +246,8 @@ def scan(text: str) -> list[Span]:
                     index = end
                     continue
         elif char == "`":
-            run = len(rest) - len(rest.lstrip("`"))
-            close = _closing_backticks(text, index, run)
+            run = scanned.run_length(index)
+            close = scanned.closing_backticks(index, run)
             if close != -1 and close + run <= limit:
                 spans.append(Span("code", index, close + run, text[index : close + run]))
                 index = close + run
@@ -197,8 +263,8 @@ def scan(text: str) -> list[Span]:
                 continue
             bracket = index + 1 if char == "!" else index
             if text.startswith("[", bracket):
-                close = _matching(text, bracket, "[", "]")
-                target = _link_target(text, close) if close != -1 else None
+                close = scanned.matching(bracket, "[", "]")
+                target = _link_target(scanned, close) if close != -1 else None
                 if target is not None and target[0] > limit:
                     target = None
                 if target is not None and char == "!":
@@ -216,6 +282,12 @@ def scan(text: str) -> list[Span]:
                 spans.append(Span("url", index, match.end(), match.group(), match.group()[1:-1]))
                 index = match.end()
                 continue
+            if text.startswith("<!--", index):
+                close = scanned.find("-->", index + 4)
+                if close != -1 and close + 3 <= limit:
+                    spans.append(Span("tag", index, close + 3, text[index : close + 3]))
+                    index = close + 3
+                    continue
             match = _TAG_RE.match(text, index)
             if match and match.end() <= limit:
                 spans.append(Span("tag", index, match.end(), match.group()))
@@ -238,6 +310,9 @@ def scan(text: str) -> list[Span]:
                 index += len(url)
                 continue
         index += 1
+        if not at_line_start:  # plain text up to the next character that can start a span (or end the link)
+            found = _SPAN_START_RE.search(text, index, limit)
+            index = found.start() if found else limit
     return spans
 
 

@@ -3,9 +3,9 @@
 Translations are untrusted input. They reach the site as Markdown, and Markdown can carry raw HTML, attribute
 lists (`{ onclick=... }`) and `javascript:` links, so the guard works on HTML, after rendering, in two places:
 
-- `unsafe_content(markdown)`: page generation renders each translated string on its own and asks what the
-  sanitiser would remove from it. A translation that needs anything removed is not used at all (the English text is
-  shown, marked as untranslated) and the build says which entry was refused and why.
+- `unsafe_content(markdown)`: renders one translated string on its own and says what the sanitiser would remove
+  from it. `tools.validate`, the policy `check` and page generation share, refuses a translation that needs
+  anything removed (the English is shown, marked as untranslated, and the build says which entry and why).
 - `sanitize_html(html)`: the MkDocs hook (`site/hooks.py`) passes the final HTML of every page through the same
   allow-list before it is written, whatever route the text took (annotated pages, translated docstrings in the API
   reference). What is not on the list (`<script>`, `<iframe>`, `<style>`, `on*` handlers, `style` attributes,
@@ -96,11 +96,15 @@ def render_markdown(text: str) -> str:
 
 
 class _Tags(HTMLParser):
-    """The start tags of an HTML fragment with their attributes, in order (comments and text ignored)."""
+    """The start tags of an HTML fragment with their attributes, in order, and its comments (text ignored)."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.tags: list[tuple[str, dict[str, str]]] = []
+        self.comments = 0
+
+    def handle_comment(self, data: str) -> None:
+        self.comments += 1
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.append((tag, {name: (value or "").strip() for name, value in attrs}))
@@ -108,12 +112,21 @@ class _Tags(HTMLParser):
     handle_startendtag = handle_starttag
 
 
-def start_tags(html: str) -> list[tuple[str, dict[str, str]]]:
-    """(tag, {attribute: value}) of every start tag of an HTML fragment, in order."""
+def _parsed(html: str) -> _Tags:
     parser = _Tags()
     parser.feed(html)
     parser.close()
-    return parser.tags
+    return parser
+
+
+def start_tags(html: str) -> list[tuple[str, dict[str, str]]]:
+    """(tag, {attribute: value}) of every start tag of an HTML fragment, in order."""
+    return _parsed(html).tags
+
+
+def comment_count(html: str) -> int:
+    """How many comments an HTML fragment holds (`sanitize_html` removes them)."""
+    return _parsed(html).comments
 
 
 def unsafe_content(text: str) -> list[str]:

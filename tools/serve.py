@@ -44,7 +44,7 @@ def serve_site(lang: str, port: int, *, source_root: Path = SOURCE_ROOT, transla
     """Serve one language with live reload on 127.0.0.1:`port` until interrupted."""
     from tools.build import configure_process, prepare_language
     from tools.pages import load_documents
-    from tools.site_config import load_site
+    from tools.site_config import defaults_for, load_site
 
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     handler = logging.StreamHandler(sys.stderr)
@@ -74,7 +74,8 @@ def serve_site(lang: str, port: int, *, source_root: Path = SOURCE_ROOT, transla
                 log.warning("%s", warning)
             overrides["strict"] = False
             overrides["dev_addr"] = f"127.0.0.1:{port}"
-            config = load_config(config_file=str(CONFIG_FILE), **copy.deepcopy(overrides))
+            config = load_config(config_file=str(CONFIG_FILE), **{**defaults_for(CONFIG_FILE),
+                                                                  **copy.deepcopy(overrides)})
         except (UserError, MkDocsException) as error:
             problem = str(error)
             if mount_path:  # a rebuild: report and keep serving (the first build's failure is raised below)

@@ -10,7 +10,7 @@ path of the block is relative to the folder of that file. The block:
         site_url: https://owner.github.io/project/   # each language below it: <site_url>en/, <site_url>ja/
         repo_url: https://github.com/owner/project   # "view code" links, Colab; also MkDocs' repo_url
         branch: main
-        sources: [my_package]                        # the literate package: every .py and .md is a page
+        sources: [my_package]                        # the literate package(s): every .py and .md is a page
         translations: translations                   # <translations>/<lang>/<source path>.json
         languages: {en: English, ja: 日本語}          # switcher order; the first is the sources' language
         notebook: my_package/experiment.ipynb        # the default Colab notebook ...
@@ -33,12 +33,14 @@ import os
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import yaml
 
+from tools.charts import CurveSpec, curve_spec
 from tools.errors import UserError
+from tools.segment import SEGMENTERS as SEARCH_SEGMENTERS
 
 CONFIG_ENV = "LITERATE_CONFIG"  # the configuration file, when not ./mkdocs.yml (set by -f)
 BLOCK = "extra.literate"  # where the generator's settings live in mkdocs.yml
@@ -50,9 +52,9 @@ PLACEHOLDER_SITE = "https://annotated-ppo.github.io/annotated-ppo/"
 # handlers (search segmenters, machine-translation codes), which list what they know about.
 DEFAULT_SOURCE = "en"
 DEFAULT_LANGUAGES = {DEFAULT_SOURCE: "English"}
-# Search segmenters Material's search imports whenever it can: only the languages listed want theirs (jieba would
-# cut Japanese kanji apart), so the others' builds run with it blocked.
-SEGMENTERS = {"zh": "jieba"}
+# The module of each language's search segmenter (the table is tools.segment.SEGMENTERS). Material's search imports
+# jieba whenever it can, and jieba would cut Japanese kanji apart: each build runs with the others blocked.
+SEGMENTERS = {lang: segmenter.module for lang, segmenter in SEARCH_SEGMENTERS.items()}
 LINK_POLICIES = ("strict", "warn")
 
 
@@ -76,12 +78,23 @@ class Project:
 
     config_file: Path
     root: Path  # the folder of the configuration; the block's paths are relative to it
-    source_root: Path  # the literate package: documents are named by their path below it
+    source_root: Path  # the literate package (or the folder of several): documents are named by their path below it
     translations: Path
     labels_file: Path
     home_dir: Path
     generated: Path  # generated pages, one docs folder per language (git-ignored)
     languages: tuple[str, ...]  # switcher order; the first is the language of the sources
+    packages: tuple[str, ...] = ()  # with several sources: their folders below source_root (else the root itself)
+
+    @property
+    def package(self) -> str:
+        """The importable name of the one source package; "" with several (their paths start with their names)."""
+        return "" if self.packages else self.source_root.name
+
+    @property
+    def import_root(self) -> Path:
+        """The folder the source packages are imported from (where griffe looks for them)."""
+        return self.source_root if self.packages else self.source_root.parent
 
     @property
     def source_language(self) -> str:
@@ -124,12 +137,21 @@ def project(path: Path | None = None) -> Project:
     root = path.parent
     block = block_of(data, path)
     sources = setting(block, "sources", list, ["reference_impl"], path, BLOCK)
-    if len(sources) != 1 or not isinstance(sources[0], str) or not sources[0]:
-        raise UserError(f"{path}: {BLOCK}.sources must list one package folder (several are not supported yet)")
+    if not sources or not all(isinstance(source, str) and source for source in sources):
+        raise UserError(f"{path}: {BLOCK}.sources must list the package folder(s), relative to this file")
+    folders = [(root / source).resolve() for source in sources]
+    source_root = folders[0]
+    packages: tuple[str, ...] = ()
+    if len(folders) > 1:  # named by their path below the folder that holds them all
+        source_root = Path(os.path.commonpath(folders))
+        packages = tuple(folder.relative_to(source_root).as_posix() for folder in folders)
+        if "." in packages:
+            raise UserError(f"{path}: {BLOCK}.sources: one source folder holds another ({', '.join(sources)})")
     return Project(
         config_file=path,
         root=root,
-        source_root=(root / sources[0]).resolve(),
+        source_root=source_root,
+        packages=packages,
         translations=(root / setting(block, "translations", str, "translations", path, BLOCK)).resolve(),
         labels_file=_labels_file(root, setting(block, "labels", str, "", path, BLOCK)),
         home_dir=(root / setting(block, "home", str, "site/home", path, BLOCK)).resolve(),
@@ -192,10 +214,12 @@ class SiteSettings:
     notebook: str  # the default notebook, relative to the repository root
     languages: dict[str, str]  # code → name, in switcher order
     reading_order: tuple[str, ...] = ()  # source paths in the order a reader should meet them
-    source_folder: str = "reference_impl"  # the source package's path in the repository (GitHub links)
-    package: str = "reference_impl"  # its importable name (API pages; the page of its __init__.py)
+    source_folder: str = "reference_impl"  # the source folder's path in the repository (GitHub links)
+    package: str = "reference_impl"  # its importable name (API pages, its __init__.py's page); "" for several
     notebook_name: str = "experiment.ipynb"  # a notebook of this name beside a module is that module's notebook
     links: str = "strict"  # a link to no page: "strict" fails the build, "warn" lists it
+    notebook_folders: tuple[str, ...] = ()  # folders of the package (posix, "." for its root) with a notebook_name
+    curves: CurveSpec | None = None  # learning curves drawn from CSV files beside the sources (tools.charts)
 
     @property
     def placeholder(self) -> bool:
@@ -206,6 +230,18 @@ class SiteSettings:
     def colab_url(self) -> str:
         """The default notebook opened in Colab straight from GitHub."""
         return self.colab_url_of(self.notebook)
+
+    def colab_for(self, source: PurePosixPath) -> str:
+        """The Colab link of a source file's page: its folder's notebook where it has one, else the default."""
+        folder = source.parent.as_posix()
+        if folder in self.notebook_folders:
+            return self.colab_url_of(self.repo_path(f"{folder}/{self.notebook_name}"))
+        return self.colab_url
+
+    def repo_path(self, source: str) -> str:
+        """A path below the source folder as a path in the repository (`ppo/gae.py` → `reference_impl/ppo/gae.py`)."""
+        parts = [part for part in (*self.source_folder.split("/"), *source.split("/")) if part not in ("", ".")]
+        return "/".join(parts)
 
     def colab_url_of(self, notebook: str) -> str:
         """A notebook of the repository (path from its root) opened in Colab straight from GitHub."""
@@ -239,12 +275,39 @@ def yaml_problem(path: Path, error: BaseException) -> UserError:
     return UserError(f"{where}: invalid YAML: {problem}".replace("\n", " "))
 
 
+# What a project's mkdocs.yml may leave out: the generator's own configuration (the mkdocs.yml beside `tools/`)
+# supplies it, so that a maintainer's file can be as short as site_name and the block.
+DEFAULTED = ("theme", "markdown_extensions", "plugins", "extra_css", "extra_javascript")
+
+
+def defaults_for(path: Path) -> dict[str, Any]:
+    """The settings of the generator's configuration that the configuration at `path` does not have (none for
+    the generator's own site): `theme` (its templates, at their absolute path), the Markdown extensions (maths,
+    CJK-friendly anchors), the plugins (search, mkdocstrings with the docstring translation) and the assets."""
+    own = TOOL_ROOT / "mkdocs.yml"
+    if Path(path).resolve() == own.resolve() or not own.is_file():
+        return {}
+    project_keys = _read_yaml(Path(path)) or {}
+    defaults = _load_mkdocs_yaml(own)
+    missing = {key: defaults[key] for key in DEFAULTED if key in defaults and key not in project_keys}
+    theme = missing.get("theme")
+    if isinstance(theme, dict) and isinstance(theme.get("custom_dir"), str):
+        missing["theme"] = {**theme, "custom_dir": str((TOOL_ROOT / theme["custom_dir"]).resolve())}
+    return missing
+
+
 def load_config_dict(path: Path | None = None) -> dict[str, Any]:
-    """The root `mkdocs.yml` as MkDocs reads it (its YAML tags resolved)."""
+    """The root `mkdocs.yml` as MkDocs reads it (its YAML tags resolved), with the generator's defaults for what
+    it leaves out (`defaults_for`)."""
+    path = path or config_path()
+    data = _load_mkdocs_yaml(path)
+    return {**defaults_for(path), **data}
+
+
+def _load_mkdocs_yaml(path: Path) -> dict[str, Any]:
     from mkdocs.exceptions import ConfigurationError
     from mkdocs.utils.yaml import yaml_load
 
-    path = path or config_path()
     try:
         with open(path, encoding="utf-8") as stream:
             data = yaml_load(stream)
@@ -301,6 +364,7 @@ def load_settings(config: Mapping[str, Any] | None = None, origin: Path | None =
     links = setting(block, "links", str, "strict", origin, BLOCK)
     if links not in LINK_POLICIES:
         raise UserError(f"{origin}: {BLOCK}.links must be one of {', '.join(LINK_POLICIES)}, found {links!r}")
+    notebook_name = setting(block, "notebook_name", str, "", origin, BLOCK) or "experiment.ipynb"
     where = project(origin)
     try:
         source_folder = where.source_root.relative_to(where.root).as_posix()
@@ -316,9 +380,14 @@ def load_settings(config: Mapping[str, Any] | None = None, origin: Path | None =
         languages=languages,
         reading_order=tuple(reading_order),
         source_folder=source_folder,
-        package=where.source_root.name,
-        notebook_name=setting(block, "notebook_name", str, "", origin, BLOCK) or "experiment.ipynb",
+        package=where.package,
+        notebook_name=notebook_name,
         links=links,
+        notebook_folders=tuple(sorted(path.parent.relative_to(where.source_root).as_posix()
+                                      for path in where.source_root.rglob(notebook_name)
+                                      if ".ipynb_checkpoints" not in path.parts)),
+        curves=curve_spec(setting(block, "learning_curves", dict, None, origin, BLOCK), origin,
+                          f"{BLOCK}.learning_curves"),
     )
 
 
@@ -342,9 +411,9 @@ def load_labels(path: Path | None = None, base: Mapping[str, Mapping[str, str]] 
         data = {**{lang: dict(entries) for lang, entries in base.items()},
                 **{lang: {**base.get(lang, {}), **entries} if isinstance(entries, dict) else entries
                    for lang, entries in data.items()}}
-    if not isinstance(data, dict) or not isinstance(data.get("en"), dict):
+    if not isinstance(data, dict) or not isinstance(data.get(DEFAULT_SOURCE), dict):
         raise UserError(f"{path}: expected a mapping of language → labels with an 'en' entry")
-    english = data["en"]
+    english = data[DEFAULT_SOURCE]
     labels: dict[str, dict[str, str]] = {}
     for lang, entries in data.items():
         if not isinstance(entries, dict):
@@ -423,3 +492,23 @@ def language_handlers(lang: str) -> LanguageHandlers:
         if lang != DEFAULT_SOURCE else DEFAULT_SOURCE,
         segmenter=SEGMENTERS.get(lang),
     )
+
+
+def key_line(lines: list[str], dotted: str) -> tuple[int, int] | None:
+    """The line of the key `dotted` (`extra.literate.languages`) in the lines of a block-style YAML file, and its
+    indentation; None if absent. For editing mkdocs.yml line by line, its comments and layout untouched."""
+    import re
+
+    wanted = dotted.split(".")
+    path: list[tuple[int, str]] = []  # (indentation, key) of the enclosing mappings
+    for index, line in enumerate(lines):
+        match = re.match(r"^( *)([A-Za-z_][\w-]*):", line)
+        if not match:
+            continue
+        indent = len(match.group(1))
+        while path and path[-1][0] >= indent:
+            path.pop()
+        path.append((indent, match.group(2)))
+        if [key for _, key in path] == wanted:
+            return index, indent
+    return None

@@ -8,9 +8,10 @@ Microsoft), with what they lack added around them:
   entry stays missing.
 - Batching: several messages go in one request, separated by placeholder lines that survive translation, up to the
   backend's size limit; a batch whose separators come back wrong is retried message by message.
-- Transport: every HTTP request deep-translator makes gets a timeout (it sets none), and 429 / 5xx answers,
-  timeouts and connection errors are retried with exponential backoff. This is done by wrapping
-  `requests.api.request` (what `requests.get`/`requests.post` call) only while a translation runs.
+- Transport: every HTTP request deep-translator makes gets a total deadline, `--timeout` seconds for connection,
+  headers and body together (it sets no timeout at all), and 429 / 5xx answers, timeouts and connection errors are
+  retried with exponential backoff. This is done by wrapping `requests.api.request` (what `requests.get` and
+  `requests.post` call) only while a translation runs.
 - Progress and resumption: a tqdm bar; the catalog is saved atomically after every batch, so an interrupted run
   resumes where it stopped (filled entries are no longer missing).
 - Review: each machine translation is recorded in the sidecar's `machine` section; `status` counts it separately
@@ -24,19 +25,21 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 import requests
 import requests.api
 
 from tools import catalog as catalogs
-from tools.check import translation_faults
 from tools.errors import UserError
 from tools.paths import TRANSLATIONS
 from tools.protect import PLACEHOLDER_RE, DamagedPlaceholders, Protected, placeholder, protect, restore
+from tools.validate import translation_faults
 
 # Language codes each backend's deep-translator client expects, and the characters per request it accepts.
 LANGUAGE_CODES = {
@@ -56,7 +59,13 @@ class TransientError(Exception):
 
 @dataclass
 class Transport:
-    """Wraps every request deep-translator makes: a timeout, and the last HTTP status seen."""
+    """Wraps every request deep-translator makes: a total deadline, and the last HTTP status seen.
+
+    `timeout` bounds the whole request, connection, headers and body together: requests' own timeout applies to
+    each read, so a server that sends a byte a second would hold a run forever. The request runs in a thread of
+    its own; past the deadline it is abandoned (a daemon thread, ended with the process) and reported as a
+    timeout, which is retried like one.
+    """
 
     timeout: float
     last_status: int | None = None
@@ -68,9 +77,23 @@ class Transport:
         def request(method: str, url: str, **kwargs):  # same signature as requests.api.request
             kwargs.setdefault("timeout", self.timeout)
             self.last_status = None
-            response = original(method, url, **kwargs)
-            self.last_status = response.status_code
-            return response
+            outcome: dict[str, Any] = {}
+
+            def send() -> None:
+                try:
+                    outcome["response"] = original(method, url, **kwargs)
+                except BaseException as error:  # handed to the caller below
+                    outcome["error"] = error
+
+            worker = threading.Thread(target=send, name="translate-request", daemon=True)
+            worker.start()
+            worker.join(self.timeout)
+            if worker.is_alive():
+                raise requests.exceptions.Timeout(f"no complete answer within {self.timeout:g} s")
+            if "error" in outcome:
+                raise outcome["error"]
+            self.last_status = outcome["response"].status_code
+            return outcome["response"]
 
         requests.api.request = request
         try:
@@ -209,15 +232,16 @@ def split_batch(batch: Batch, translated: str) -> list[str] | None:
     return pieces
 
 
-def accept(item: Item, translated: str) -> tuple[str | None, str | None]:
-    """Restore and validate one translation: (text, None) when good, (None, reason) when rejected."""
+def accept(item: Item, translated: str, plain: bool = False) -> tuple[str | None, str | None]:
+    """Restore and validate one translation (`plain`: of a title or summary) by the policy `check` and the build
+    apply: (text, None) when good, (None, reason) when rejected."""
     try:
         text = restore(translated.strip(), item.protected)
     except DamagedPlaceholders as error:
         return None, f"placeholders damaged: {error}"
     if not text.strip():
         return None, "empty translation"
-    faults = translation_faults(item.english, text)
+    faults = translation_faults(item.english, text, plain=plain)
     if faults:
         return None, "; ".join(faults)
     return text, None
@@ -248,6 +272,8 @@ def translate_language(lang: str, send: Callable[[str], str], transport: Transpo
 
     outcome = Outcome()
     batches, outcome.too_long = plan_batches(pending_messages(lang, root), limit)
+    plain = {(source, key) for source, template in catalogs.english_templates(root)
+             for key, where in template.items() if catalogs.is_plain(where)}
     total = sum(len(batch.items) for batch in batches)
     with tqdm(total=total, desc=f"translate {lang}", unit="msg", disable=not progress, file=sys.stderr) as bar, \
             transport.installed():
@@ -258,7 +284,7 @@ def translate_language(lang: str, send: Callable[[str], str], transport: Transpo
                 pieces = [call_with_retries(send, item.protected.masked, transport, retries, backoff)
                           for item in batch.items]
             for item, piece in zip(batch.items, pieces, strict=True):
-                results.append((item, *accept(item, piece)))
+                results.append((item, *accept(item, piece, (item.source, item.english) in plain)))
             _save(lang, results, outcome, root)
             bar.update(len(batch.items))
     return outcome

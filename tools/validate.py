@@ -13,6 +13,9 @@ against its English, which is ours. Two levels, one module, so `check` and the b
   - `attributes`: ids, classes, `data-*` and every other attribute an attribute list (`{: #id .class key=value }`)
     or raw HTML can set, unless the English has the same one: the theme's scripts find their configuration and
     their widgets by id and class (`#__config`), so a translation that sets one could take over the page;
+  - `heading ids`: a heading whose table-of-contents id would begin with `__`, the theme's ids (`## __config`);
+  - `comments`: an HTML comment the English does not have (the page sanitiser drops comments, and with them
+    whatever they hide);
   - `schemes`: a `javascript:`, `vbscript:` or `data:` URL in a link or tag as written (however a renderer would
     read it);
   - `external`: an image (or other resource a reader's browser fetches) from another host that the English does
@@ -30,6 +33,8 @@ against its English, which is ours. Two levels, one module, so `check` and the b
 from __future__ import annotations
 
 import functools
+import html
+import json
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -45,6 +50,9 @@ MAX_CATALOG_BYTES = 2 * 1024 * 1024
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 # Attributes whose value is prose a translator translates; every other attribute must come from the English.
 TEXT_ATTRIBUTES = frozenset({"alt", "title", "aria-label"})
+# What the site's Markdown makes of ordinary text, and no script gives power to: arithmatex marks maths (where it
+# finds maths depends on the words around the dollars, so a faithful translation may have more or fewer).
+RENDERER_ATTRIBUTES = frozenset({("class", "arithmatex")})
 # Attributes that make a reader's browser fetch their URL as the page loads.
 FETCHED_ATTRIBUTES = frozenset({"src"})
 
@@ -56,8 +64,6 @@ UNSAFE_SCHEMES = ("javascript:", "vbscript:", "data:")
 
 def short(text: str, limit: int = 60) -> str:
     """A key as it appears in messages: quoted, on one line, cut at `limit` characters."""
-    import json
-
     flat = text.replace("\n", "\\n")
     return json.dumps(flat[:limit] + ("…" if len(flat) > limit else ""), ensure_ascii=False).replace("\\\\n", "\\n")
 
@@ -66,17 +72,60 @@ def short(text: str, limit: int = 60) -> str:
 
 
 @functools.lru_cache(maxsize=8192)
-def _rendered(text: str) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
-    """The start tags of the text rendered as the site renders it, with their attributes."""
-    from tools.sanitize import render_markdown, start_tags
+def _html(text: str) -> str:
+    """The text rendered as the site renders it."""
+    from tools.sanitize import render_markdown
 
-    return tuple((tag, tuple(attrs.items())) for tag, attrs in start_tags(render_markdown(text)))
+    return render_markdown(text)
+
+
+@functools.lru_cache(maxsize=8192)
+def _rendered(text: str) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
+    """The start tags of the rendered text, with their attributes."""
+    from tools.sanitize import start_tags
+
+    return tuple((tag, tuple(attrs.items())) for tag, attrs in start_tags(_html(text)))
 
 
 def _attributes(text: str) -> Counter[tuple[str, str]]:
     """(name, value) of every attribute the rendered text sets, except prose and fetched URLs (judged apart)."""
     return Counter((name, value) for _, attrs in _rendered(text) for name, value in attrs
-                   if name not in TEXT_ATTRIBUTES and name not in FETCHED_ATTRIBUTES and name != "href")
+                   if name not in TEXT_ATTRIBUTES and name not in FETCHED_ATTRIBUTES and name != "href"
+                   and (name, value) not in RENDERER_ATTRIBUTES)
+
+
+class _Headings(HTMLParser):
+    """The text of each heading of an HTML fragment."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.texts: list[str] = []
+        self._open = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            self.texts.append("")
+            self._open = True
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            self._open = False
+
+    def handle_data(self, data: str) -> None:
+        if self._open:
+            self.texts[-1] += data
+
+
+def _heading_ids(text: str) -> Counter[str]:
+    """The ids the site's table of contents would give the headings of the text (either slugify it may use)."""
+    from markdown.extensions.toc import slugify
+    from pymdownx.slugs import slugify as configurable
+
+    parser = _Headings()
+    parser.feed(_html(text))
+    parser.close()
+    return Counter(slug for heading in parser.texts for slug in {slugify(heading, "-"), configurable(case="lower")(
+        heading, "-")})
 
 
 def _is_external(url: str) -> bool:
@@ -104,10 +153,24 @@ def _markup(english: str, translated: str) -> list[str]:
     return [f"{problem} is not allowed" for problem in extra]
 
 
+def _comments(english: str, translated: str) -> list[str]:
+    from tools.sanitize import comment_count
+
+    extra = comment_count(_html(translated)) - comment_count(_html(english))
+    return ["an HTML comment that the English does not have is not allowed (pages drop comments)"] if extra > 0 else []
+
+
 def _attribute_list(english: str, translated: str) -> list[str]:
     extra = _attributes(translated) - _attributes(english)
     return [f"attribute {name}={short(value, 40)} that the English does not have is not allowed (attribute lists "
             "may only keep the English's ids, classes and attributes)" for name, value in extra]
+
+
+def _reserved_ids(english: str, translated: str) -> list[str]:
+    extra = Counter({slug: n for slug, n in _heading_ids(translated).items() if slug.startswith("__")}) - \
+        _heading_ids(english)
+    return [f"a heading whose id would be {short(slug, 40)} is not allowed (ids beginning with __ are the theme's)"
+            for slug in extra]
 
 
 def _external(english: str, translated: str) -> list[str]:
@@ -117,8 +180,9 @@ def _external(english: str, translated: str) -> list[str]:
 
 
 def _bidi(english: str, translated: str) -> list[str]:
-    extra = Counter(char for char in translated if char in BIDI_CONTROLS) - Counter(
-        char for char in english if char in BIDI_CONTROLS)
+    # As a reader's browser sees them: `&#x202e;` is the character too.
+    extra = Counter(char for char in html.unescape(translated) if char in BIDI_CONTROLS) - Counter(
+        char for char in html.unescape(english) if char in BIDI_CONTROLS)
     return [f"bidirectional control character U+{ord(char):04X} is not allowed" for char in extra]
 
 
@@ -128,11 +192,15 @@ def unsafe_url(url: str) -> str | None:
     return next((scheme.rstrip(":") for scheme in UNSAFE_SCHEMES if compact.startswith(scheme)), None)
 
 
+def _unsafe_schemes(text: str) -> Counter[str]:
+    parts = _parts(text)
+    return Counter(filter(None, map(unsafe_url, [url for url, _ in parts.links] + parts.structure.urls)))
+
+
 def _schemes(english: str, translated: str) -> list[str]:
     # The rendered HTML is judged by `markup`; this reads the URLs as written, whatever a renderer makes of them.
-    parts = _parts(translated)
-    urls = [url for url, _ in parts.links] + parts.structure.urls
-    return [f"{scheme} URL is not allowed" for scheme in dict.fromkeys(filter(None, map(unsafe_url, urls)))]
+    extra = _unsafe_schemes(translated) - _unsafe_schemes(english)
+    return [f"{scheme} URL is not allowed" for scheme in extra]
 
 
 def _plain(english: str, translated: str) -> list[str]:
@@ -143,8 +211,10 @@ def _plain(english: str, translated: str) -> list[str]:
 
 Rule = Callable[[str, str], list[str]]
 # Every rule of the policy, by name; `plain` applies to titles and summaries only.
-REFUSALS: dict[str, Rule] = {"bidi": _bidi, "markup": _markup, "schemes": _schemes, "attributes": _attribute_list,
-                             "external": _external}
+REFUSALS: dict[str, Rule] = {
+    "bidi": _bidi, "markup": _markup, "comments": _comments, "schemes": _schemes, "attributes": _attribute_list,
+    "heading ids": _reserved_ids, "external": _external,
+}
 PLAIN_REFUSALS: dict[str, Rule] = {"plain": _plain}
 
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import functools
 import http.server
+import os
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import pytest
@@ -43,11 +45,16 @@ class BuiltSite:
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
-    """`python -m tools build`, once per session, into a temporary folder (generated pages there too)."""
+    """`python -m tools build`, once per session, into a temporary folder (generated pages there too); or the
+    site built before in `$ANNOTATED_PPO_BUILT_SITE`."""
+    settings = load_settings()
+    prebuilt = os.environ.get("ANNOTATED_PPO_BUILT_SITE")
+    if prebuilt:  # iterating on these tests: serve a site built before (`python -m tools build --out DIR`)
+        out = Path(prebuilt).resolve()
+        return BuiltSite(out, BuildReport(out, [], 0.0), settings.site_url, tuple(settings.languages))
     work = tmp_path_factory.mktemp("site")
     lines: list[str] = []
     report = build_site(work / "out", work_dir=work / "generated", emit=lines.append)
-    settings = load_settings()
     return BuiltSite(work / "out", report, settings.site_url, tuple(settings.languages))
 
 
@@ -115,3 +122,22 @@ def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
 
+
+@pytest.fixture
+def page(browser_context: Any, site_server: str) -> Iterator[Any]:
+    """A fresh tab that records console errors, script errors and every request that leaves 127.0.0.1."""
+    tab = browser_context.new_page()
+    tab.problems = []
+    local = site_server.split("/", 3)[:3]
+    origin = "/".join(local) + "/"
+
+    def on_console(message: Any) -> None:
+        if message.type == "error":
+            tab.problems.append(f"console error on {tab.url}: {message.text}")
+
+    tab.on("console", on_console)
+    tab.on("pageerror", lambda error: tab.problems.append(f"script error on {tab.url}: {error}"))
+    tab.on("request", lambda request: None if request.url.startswith((origin, "data:", "blob:"))
+           else tab.problems.append(f"request leaving 127.0.0.1 from {tab.url}: {request.url}"))
+    yield tab
+    tab.close()

@@ -1,0 +1,123 @@
+"""The build's caches: a rebuild that reuses them renders only the pages of what changed and gives the bytes a
+build from nothing gives; what an API page is made from (its module's source and catalog, the modules it imports)
+is part of its key."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from tools.build import api_inputs, build_site
+from tools.build_cache import without_excluded_content
+
+PACKAGE = {
+    "__init__.py": '"""\n# Cached package\n\nIts [core](core.py) and its [use](use.py).\n"""\n',
+    "core.py": '''\
+        r"""
+        # Core
+
+        The core of the package, with $x_t$.
+        """
+
+
+        def step(x: float) -> float:
+            r"""
+            One step $x_{t+1} = 2 x_t$.
+
+            Args:
+                x: the value $x_t$.
+            """
+            # Double it.
+            return 2 * x
+        ''',
+    "use.py": '''\
+        r"""
+        # Use
+
+        It calls the [core](core.py).
+        """
+
+        from reference_impl.core import step
+
+
+        def twice(x: float) -> float:
+            """Two steps."""
+            return step(step(x))
+        ''',
+}
+ZH = {"One step $x_{t+1} = 2 x_t$.": "一步 $x_{t+1} = 2 x_t$。", "Double it.": "加倍。"}
+
+
+def _project(root: Path) -> tuple[Path, Path]:
+    source = root / "src" / "reference_impl"
+    source.mkdir(parents=True)
+    for name, text in PACKAGE.items():
+        (source / name).write_text(textwrap.dedent(text), encoding="utf-8")
+    translations = root / "translations"
+    (translations / "zh").mkdir(parents=True)
+    (translations / "zh" / "core.py.json").write_text(json.dumps(ZH, ensure_ascii=False), encoding="utf-8")
+    return source, translations
+
+
+def _output(out: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def test_search_parses_excluded_elements_empty_unless_they_hold_a_heading() -> None:
+    html = ('<p>a</p><div class="ap-code" data-search-exclude><div class="highlight"><pre><span>x</span></pre></div>'
+            '</div><p>b</p><div data-search-exclude><h2 id="t">T</h2></div><span data-search-exclude>c')
+    assert without_excluded_content(html) == (
+        '<p>a</p><div class="ap-code" data-search-exclude></div><p>b</p><div data-search-exclude><h2 id="t">T</h2>'
+        '</div><span data-search-exclude>c')
+
+
+def test_api_page_key_follows_its_module_its_imports_and_their_catalogs(tmp_path: Path) -> None:
+    source, translations = _project(tmp_path)
+    names = ("reference_impl.core", "reference_impl.use", "reference_impl")
+
+    def keys(lang: str = "zh") -> list[str]:
+        return [api_inputs(name, "reference_impl", lang, source, translations) for name in names]
+
+    core, use, package = keys()
+    (translations / "zh" / "use.py.json").write_text('{"Two steps.": "两步。"}', encoding="utf-8")
+    after = keys()
+    assert after[0] == core and after[1] != use and after[2] != package  # core does not import use
+    (translations / "zh" / "core.py.json").write_text('{"Double it.": "乘二。"}', encoding="utf-8")
+    assert all(new != old for new, old in zip(keys(), after, strict=True))  # use imports core
+    assert keys("ja") != keys()
+
+
+@pytest.mark.slow
+def test_a_rebuild_from_the_caches_gives_the_bytes_of_a_build_from_nothing(tmp_path: Path) -> None:
+    source, translations = _project(tmp_path)
+    work = tmp_path / "generated"
+
+    def build(out: Path) -> dict[str, str]:
+        lines: list[str] = []
+        build_site(out, ["en", "zh"], jobs=2, work_dir=work, source_root=source, translations=translations,
+                   emit=lines.append)
+        return {line[1:3]: line[5:] for line in lines if " pages: " in line or line[5:].startswith("pages: ")}
+
+    build(tmp_path / "first")
+    catalog = translations / "zh" / "core.py.json"
+    catalog.write_text(json.dumps(dict(ZH, **{"One step $x_{t+1} = 2 x_t$.": "新的一步 $x_{t+1} = 2 x_t$。"}),
+                                  ensure_ascii=False), encoding="utf-8")
+    (source / "use.py").write_text((source / "use.py").read_text().replace("Two steps.", "Two steps, then stop."))
+    rendered = build(tmp_path / "first")  # the caches of the first build, where they still apply
+    # Only the pages of what changed are rendered again: in English use.py's two pages (its docstring), in Chinese
+    # those and core.py's two (a translation); the other pages of each language are the last build's.
+    assert rendered == {"en": "pages: 2 rendered, 5 unchanged since the last build",
+                        "zh": "pages: 4 rendered, 3 unchanged since the last build"}
+    assert "新的一步" in (tmp_path / "first" / "zh" / "api" / "core" / "index.html").read_text(encoding="utf-8")
+    assert "Two steps, then stop." in (tmp_path / "first" / "en" / "api" / "use" / "index.html").read_text()
+    # Pages generated from unchanged inputs are not generated again, unless one of them is gone.
+    (work / "en" / "index.md").unlink()
+    assert build(tmp_path / "first") == {}  # nothing to build: every language up to date
+    assert (work / "en" / "index.md").is_file()
+    shutil.rmtree(work)
+    build(tmp_path / "fresh")  # nothing cached
+    assert _output(tmp_path / "first") == _output(tmp_path / "fresh")
