@@ -5,6 +5,7 @@ import dataclasses
 import os
 import re
 import resource
+import shutil
 import signal
 import subprocess
 import sys
@@ -498,3 +499,43 @@ def test_a_second_ctrl_c_stops_at_once_in_one_line_and_keeps_the_last_checkpoint
     # That checkpoint loads, and no temporary file is left
     assert load_checkpoint(out / "checkpoint.pt")["update"] == int(re.search(r"update (\d+)", last).group(1))
     assert not list(out.glob(".*.tmp"))
+
+
+def run_on_a_small_disk(script: str, disk: Path, size: int) -> subprocess.CompletedProcess:
+    """Run the shell `script` in a private mount namespace, with a tmpfs of `size` bytes mounted on `disk` ($DISK)."""
+
+    if not shutil.which("unshare") or subprocess.run(["unshare", "--user", "--map-root-user", "--mount", "true"],
+                                                     capture_output=True).returncode:
+        pytest.skip("mounting a small tmpfs needs unprivileged mount namespaces (unshare), which this host refuses")
+    return subprocess.run(["unshare", "--user", "--map-root-user", "--mount", "sh", "-c",
+                           f'mount -t tmpfs -o size={size} tmpfs "$DISK" && {script}'],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300, env={**os.environ, "DISK": str(disk)})
+
+
+@pytest.mark.slow
+def test_a_full_disk_stops_the_run_in_one_line_and_keeps_the_old_checkpoint(tmp_path, pong_checkpoint):
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    python = f"{sys.executable} -m reference_impl.ppo train --no-progress"
+    tiny = "--num-envs 2 --num-steps 16 --num-minibatches 2 --num-epochs 1"
+    # A new run on a disk too small for its first checkpoint
+    new = run_on_a_small_disk(f"{python} --env ALE/Pong-v5 --total-steps 32 {tiny} --out $DISK/new; "
+                              "status=$?; ls -A $DISK/new; exit $status", disk, size=1_000_000)
+    assert new.returncode == 1 and "Traceback" not in new.stderr, new.stderr
+    assert new.stderr.strip().splitlines() == [
+        f"error: cannot write {disk / 'new' / 'checkpoint.pt'} (No space left on device): the run stopped; "
+        "no checkpoint was written"
+    ]
+    assert ".tmp" not in new.stdout and "metrics.csv" in new.stdout
+    # A resumed run on a disk with room for one checkpoint only: the one it resumed from stays as it was
+    size = pong_checkpoint.stat().st_size
+    resumed = run_on_a_small_disk(
+        f"cp {pong_checkpoint} $DISK/checkpoint.pt && {python} --resume $DISK/checkpoint.pt --total-steps 64; "
+        f"status=$?; cmp {pong_checkpoint} $DISK/checkpoint.pt && echo intact; ls -A $DISK; exit $status",
+        disk, size=size + size // 2)
+    assert resumed.returncode == 1 and "Traceback" not in resumed.stderr, resumed.stderr
+    assert resumed.stderr.strip().splitlines()[-1] == (
+        f"error: cannot write {disk / 'checkpoint.pt'} (No space left on device): the run stopped; "
+        f"the last checkpoint, {disk / 'checkpoint.pt'} (update 1), is kept"
+    )
+    assert "intact" in resumed.stdout and ".tmp" not in resumed.stdout
