@@ -117,6 +117,13 @@ case $status in
     *) say "Pong: failed (exit $status)" ;;
 esac
 [ -f "$run/metrics.csv" ] && cp "$run/metrics.csv" "$OUT/results/$run_name/metrics.csv"
+# How the run went, after its command, as in the committed runs
+{
+    updates=$(($(wc -l < "$run/metrics.csv" 2>/dev/null || echo 1) - 1))
+    device_name=$("$PYTHON" -c 'import torch; print(torch.cuda.get_device_name() if torch.cuda.is_available() else "CPU")')
+    echo "Run by benchmarks/gpu.sh (budget ${BUDGET_S}s) on $device_name, $(nproc) CPU cores: $updates updates (exit $status)."
+    echo "Code: commit $(git rev-parse HEAD 2>/dev/null || echo unknown)."
+} >> "$OUT/results/$run_name/command.txt"
 
 # The score curve: the mean return of the games that ended, in 20 slices of the run
 if [ -f "$run/metrics.csv" ]; then
