@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import csv
 import itertools
+import json
 import math
 import re
 import xml.etree.ElementTree as ET
@@ -176,3 +177,26 @@ def test_a_long_command_is_wrapped_on_two_lines_and_cut_beyond() -> None:
     assert charts.wrap(command, 2000, 10.0, 2) == [command]
     svg = ET.fromstring(charts.learning_curve([(0.0, 1.0), (1.0, 2.0)], load_labels()["en"], subtitle=command))
     assert [text for text in texts(svg) if text.startswith("python")] == charts.wrap(command, 576, 10.0, 2)
+
+
+@pytest.mark.slow
+def test_a_change_in_another_languages_counts_regenerates_this_languages_status_page(tmp_path: Path) -> None:
+    source, translations = tmp_path / "src" / "reference_impl", tmp_path / "translations"
+    source.mkdir(parents=True)
+    (source / "readme.md").write_text("# Toy\n\nOne paragraph.\n", encoding="utf-8")
+    extract_cmd.run(argparse.Namespace(prune=False, source_root=source, translations=translations))
+    out = tmp_path / "out"
+
+    def build_ja() -> str:
+        build_site(out, ["ja"], work_dir=tmp_path / "generated", source_root=source, translations=translations,
+                   emit=lambda line: None)
+        return (out / "ja" / "translation-status" / "index.html").read_text(encoding="utf-8")
+
+    assert "<td>简体中文</td>" in build_ja()
+    before = build_ja()
+    zh = translations / "zh" / "readme.md.json"
+    zh.write_text(json.dumps({"# Toy": "# 玩具", "One paragraph.": ""}, ensure_ascii=False, indent=2,
+                             sort_keys=True) + "\n", encoding="utf-8")
+    after = build_ja()  # nothing of ja changed, but the zh counts on its status page did
+    row = lambda page: re.search(r"<td>简体中文</td>.*?</tr>", page, re.S).group(0)  # noqa: E731
+    assert row(before) != row(after) and "<td>1</td>" in row(after)

@@ -121,6 +121,16 @@ def status_files(labels: Mapping[str, str], languages: Mapping[str, str], pages:
     return files
 
 
+def status_key(translations: Path, targets: Sequence[str]) -> str:
+    """What the status page of any language depends on beyond that language's own inputs: every language's counts
+    (a Japanese page lists the Chinese ones), as one string for the build's record of a generation."""
+    if not targets or not (translations / catalogs.SOURCE_LANGUAGE).is_dir():
+        return ""
+    results = collect(list(targets), translations)
+    return ";".join(f"{lang}/{source}:{counts.reviewed},{counts.machine},{counts.fuzzy},{counts.missing}"
+                    for lang, files in results.items() for source, counts in files.items())
+
+
 # --- pull requests ------------------------------------------------------------------------------------------
 
 
