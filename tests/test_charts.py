@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import csv
 import itertools
+import json
 import math
 import re
 import xml.etree.ElementTree as ET
@@ -44,7 +45,9 @@ def texts(svg: ET.Element) -> list[str]:
 def test_learning_curve_of_the_trainers_csv_is_labelled_in_the_pages_language(tmp_path: Path, lang: str) -> None:
     labels = load_labels()[lang]
     run = tmp_path / "src" / "ppo" / "results" / "breakout"
-    returns: list[float | str] = [1.0, "", 3.0, 2.0, "", 9.0]
+    # 60 updates, every third without a finished game: 40 scores, rising, the best at the end
+    returns: list[float | str] = ["" if update % 3 == 0 else float(update % 7 + update / 10) for update in range(1, 60)]
+    returns.append(99.0)
     write_metrics(run / "metrics.csv", returns)
     (run / "command.txt").write_text("python -m reference_impl.ppo train --env ALE/Breakout-v5 --seed 1\n")
 
@@ -55,14 +58,23 @@ def test_learning_curve_of_the_trainers_csv_is_labelled_in_the_pages_language(tm
     shown = texts(svg)
     for key in ("curve_title", "curve_x", "curve_y", "curve_each"):
         assert labels[key] in shown
-    assert labels["curve_average"].format(window=1) in shown
+    assert labels["curve_average"].format(window=2) in shown  # the mean of the last 41 // 20 updates
     assert "python -m reference_impl.ppo train --env ALE/Breakout-v5 --seed 1" in shown
-    each = next(p for p in svg.iter(f"{SVG}polyline") if p.get("class") == "each")
-    points = [tuple(map(float, pair.split(","))) for pair in each.get("points", "").split()]
+    lines = {line.get("class"): line for line in svg.iter(f"{SVG}polyline")}
+    assert set(lines) == {"each", "average"}
+    points = [tuple(map(float, pair.split(","))) for pair in lines["each"].get("points", "").split()]
     # One point per update in which a game ended, left to right; the best score is the highest point (smallest y)
-    assert len(points) == 4
+    assert len(points) == 41
     assert [x for x, _ in points] == sorted(x for x, _ in points)
     assert min(points, key=lambda p: p[1]) == points[-1]
+
+
+def test_a_run_too_short_for_an_average_is_one_line_with_one_legend_entry() -> None:
+    labels = load_labels()["en"]
+    svg = ET.fromstring(charts.learning_curve([(1024.0, 0.0), (2048.0, 1.5), (3072.0, 0.5)], labels))
+    assert len(list(svg.iter(f"{SVG}polyline"))) == 1
+    shown = texts(svg)
+    assert labels["curve_each"] in shown and not any(text.startswith("Mean of") for text in shown)
 
 
 def test_figures_are_the_same_bytes_every_time(tmp_path: Path) -> None:
@@ -155,3 +167,36 @@ def test_a_long_run_is_thinned_to_what_the_figure_can_show_keeping_its_ends() ->
     # The last update is drawn where a figure of the last two updates alone draws it (same x axis)
     last = lambda figure: next(figure.iter(f"{SVG}polyline")).get("points", "").split()[-1].split(",")[0]  # noqa: E731
     assert last(svg) == last(short)
+
+
+def test_a_long_command_is_wrapped_on_two_lines_and_cut_beyond() -> None:
+    command = "python -m reference_impl.ppo train --env ALE/Breakout-v5 --total-steps 10000000 --seed 1 --out runs/b"
+    lines = charts.wrap(command, 300, 10.0, 2)
+    assert len(lines) == 2 and all(charts.text_width(line, 10.0) <= 300 for line in lines)
+    assert lines[-1].endswith(" …") and command.startswith(lines[0])
+    assert charts.wrap(command, 2000, 10.0, 2) == [command]
+    svg = ET.fromstring(charts.learning_curve([(0.0, 1.0), (1.0, 2.0)], load_labels()["en"], subtitle=command))
+    assert [text for text in texts(svg) if text.startswith("python")] == charts.wrap(command, 576, 10.0, 2)
+
+
+@pytest.mark.slow
+def test_a_change_in_another_languages_counts_regenerates_this_languages_status_page(tmp_path: Path) -> None:
+    source, translations = tmp_path / "src" / "reference_impl", tmp_path / "translations"
+    source.mkdir(parents=True)
+    (source / "readme.md").write_text("# Toy\n\nOne paragraph.\n", encoding="utf-8")
+    extract_cmd.run(argparse.Namespace(prune=False, source_root=source, translations=translations))
+    out = tmp_path / "out"
+
+    def build_ja() -> str:
+        build_site(out, ["ja"], work_dir=tmp_path / "generated", source_root=source, translations=translations,
+                   emit=lambda line: None)
+        return (out / "ja" / "translation-status" / "index.html").read_text(encoding="utf-8")
+
+    assert "<td>简体中文</td>" in build_ja()
+    before = build_ja()
+    zh = translations / "zh" / "readme.md.json"
+    zh.write_text(json.dumps({"# Toy": "# 玩具", "One paragraph.": ""}, ensure_ascii=False, indent=2,
+                             sort_keys=True) + "\n", encoding="utf-8")
+    after = build_ja()  # nothing of ja changed, but the zh counts on its status page did
+    row = lambda page: re.search(r"<td>简体中文</td>.*?</tr>", page, re.S).group(0)  # noqa: E731
+    assert row(before) != row(after) and "<td>1</td>" in row(after)

@@ -55,6 +55,24 @@ def test_set_repo_changes_the_block_and_every_notebook_and_nothing_else(tmp_path
     assert stale_notebooks(settings, root / "reference_impl") == []
 
 
+def test_set_repo_points_the_readmes_coverage_badges_at_the_new_site(tmp_path: Path) -> None:
+    root = _project(tmp_path)
+    shutil.copy(REPO / "README.md", root / "README.md")
+    before = (root / "README.md").read_text(encoding="utf-8")
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    env.pop("LITERATE_CONFIG", None)
+    result = subprocess.run([sys.executable, "-m", "tools", "set-repo", "https://github.com/someone/ppo",
+                             "--site-url", "https://someone.github.io/ppo/"], cwd=root, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    after = (root / "README.md").read_text(encoding="utf-8")
+    changed = [(old, new) for old, new in zip(before.splitlines(), after.splitlines(), strict=True) if old != new]
+    assert changed and all("/assets/badges/" in old for old, _ in changed)
+    assert all(new == old.replace("https://annotated-ppo.github.io/annotated-ppo/", "https://someone.github.io/ppo/")
+               for old, new in changed)
+    assert "https://annotated-ppo.github.io/annotated-ppo/" not in after
+
+
 def test_a_configuration_edited_by_hand_names_the_notebooks_that_disagree(tmp_path: Path) -> None:
     root = _project(tmp_path)
     config = root / "mkdocs.yml"

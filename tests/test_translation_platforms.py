@@ -24,7 +24,7 @@ from tools.paths import TRANSLATIONS
 
 FIXTURES = Path(__file__).parent / "fixtures" / "catalogs" / "src"
 REPOSITORY_CATALOGS = sorted(path for lang in catalogs.TARGET_LANGUAGES for path in catalogs.language_files(lang)
-                             if not catalogs.is_state_file(path))  # the review-state sidecars are ours alone
+                             if not catalogs.is_state_file(path))  # the sidecars are ours, not a platform's
 
 
 def english(unit) -> str:

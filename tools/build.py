@@ -347,6 +347,11 @@ def generation_digest(lang: str, source_root: Path, translations: Path) -> str:
             h.update(f"{package}=={metadata.version(package)}".encode())
         except metadata.PackageNotFoundError:
             h.update(f"{package} missing".encode())
+    # The status page counts the other languages' catalogs too
+    from tools.catalog import TARGET_LANGUAGES
+    from tools.coverage import status_key
+
+    h.update(status_key(translations, TARGET_LANGUAGES).encode())
     return h.hexdigest()
 
 

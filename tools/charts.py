@@ -18,7 +18,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from tools.errors import UserError
 
@@ -43,6 +43,24 @@ def text_width(text: str, size: float = 11.0) -> float:
         else:
             width += 0.58
     return width * size
+
+
+def wrap(text: str, width: float, size: float, lines: int) -> list[str]:
+    """`text` cut at spaces into at most `lines` lines that fit `width` pixels at font size `size`; the last line
+    ends with "…" when the text does not fit (a single long word is cut too)."""
+    out: list[str] = []
+    words = text.split()
+    while words and len(out) < lines:
+        line = words.pop(0)
+        while words and text_width(f"{line} {words[0]}", size) <= width:
+            line = f"{line} {words.pop(0)}"
+        if text_width(line, size) > width or (words and len(out) == lines - 1):
+            while line and text_width(line + " …", size) > width:
+                line = line[:-1]
+            line = line.rstrip() + " …"
+            words = []
+        out.append(line)
+    return out
 
 
 def badge_colour(percent: float) -> str:
@@ -184,12 +202,14 @@ def learning_curve(points: Sequence[tuple[float, float]], labels: Mapping[str, s
                    width: int = 640, height: int = 360) -> str:
     """A line chart of `points` with the title, axis labels and legend of `labels` (the `CURVE_LABELS`).
 
-    `subtitle` (the run's command, say) is printed small under the title.
+    `subtitle` (the run's command, say) is printed small under the title, on as many as two lines (cut with "…"
+    beyond).
     """
     missing = [key for key in CURVE_LABELS if key not in labels]
     if missing:
         raise UserError(f"labels for the learning curve are missing: {', '.join(missing)}")
-    left, right, top, bottom = 64, 16, 48 if subtitle else 36, 64
+    subtitle_lines = wrap(subtitle, width - 64, 10.0, 2) if subtitle else []
+    left, right, top, bottom = 64, 16, 36 + 13 * len(subtitle_lines), 64
     plot_w, plot_h = width - left - right, height - top - bottom
     xs = [x for x, _ in points]
     ys = [y for _, y in points]
@@ -224,51 +244,58 @@ def learning_curve(points: Sequence[tuple[float, float]], labels: Mapping[str, s
         f'<rect width="{width}" height="{height}" fill="#fff"/>',
         f'<text x="{width / 2:g}" y="20" text-anchor="middle" font-weight="bold">{escape(labels["curve_title"])}</text>',
     ]
-    if subtitle:
-        parts.append(f'<text class="small" x="{width / 2:g}" y="36" text-anchor="middle">{escape(subtitle)}</text>')
+    for number, line in enumerate(subtitle_lines):
+        parts.append(f'<text class="small" x="{width / 2:g}" y="{36 + 13 * number}" text-anchor="middle">'
+                     f"{escape(line)}</text>")
     for tick in x_ticks:
         parts.append(f'<line class="grid" x1="{px(tick):.1f}" y1="{top}" x2="{px(tick):.1f}" y2="{top + plot_h}"/>')
         parts.append(f'<text x="{px(tick):.1f}" y="{top + plot_h + 16}" text-anchor="middle">{tick_text(tick)}</text>')
     for tick in y_ticks:
         parts.append(f'<line class="grid" x1="{left}" y1="{py(tick):.1f}" x2="{left + plot_w}" y2="{py(tick):.1f}"/>')
         parts.append(f'<text x="{left - 6}" y="{py(tick) + 4:.1f}" text-anchor="end">{tick_text(tick)}</text>')
+    # A run too short for a moving average is drawn as one line, in the strong style
+    series = ([("each", ys, labels["curve_each"]),
+               ("average", average, labels["curve_average"].format(window=window))]
+              if window > 1 else [("average", ys, labels["curve_each"])])
     parts += [
         f'<line class="axis" x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}"/>',
         f'<line class="axis" x1="{left}" y1="{top}" x2="{left}" y2="{top + plot_h}"/>',
-        polyline(ys, "each"),
-        polyline(average, "average"),
+        *(polyline(values, css) for css, values, _ in series),
         f'<text x="{left + plot_w / 2:g}" y="{height - 28}" text-anchor="middle">{escape(labels["curve_x"])}</text>',
         f'<text x="16" y="{top + plot_h / 2:g}" text-anchor="middle" '
         f'transform="rotate(-90 16 {top + plot_h / 2:g})">{escape(labels["curve_y"])}</text>',
     ]
-    # The legend, under the x-axis label: a short line of each style and its name.
+    # The legend, under the x-axis label: a short line of each style and its name, centred.
     legend_y = height - 10
-    each, mean = labels["curve_each"], labels["curve_average"].format(window=window)
-    start = left + plot_w / 2 - (text_width(each, 12) + text_width(mean, 12) + 76) / 2
-    parts += [
-        f'<line class="each" x1="{start:.1f}" y1="{legend_y - 4}" x2="{start + 20:.1f}" y2="{legend_y - 4}"/>',
-        f'<text x="{start + 26:.1f}" y="{legend_y}">{escape(each)}</text>',
-        f'<line class="average" x1="{start + 46 + text_width(each, 12):.1f}" y1="{legend_y - 4}" '
-        f'x2="{start + 66 + text_width(each, 12):.1f}" y2="{legend_y - 4}"/>',
-        f'<text x="{start + 72 + text_width(each, 12):.1f}" y="{legend_y}">{escape(mean)}</text>',
-        "</svg>\n",
-    ]
+    x = left + plot_w / 2 - sum(text_width(name, 12) + 46 for _, _, name in series) / 2
+    for css, _, name in series:
+        parts += [f'<line class="{css}" x1="{x:.1f}" y1="{legend_y - 4}" x2="{x + 20:.1f}" y2="{legend_y - 4}"/>',
+                  f'<text x="{x + 26:.1f}" y="{legend_y}">{escape(name)}</text>']
+        x += text_width(name, 12) + 46
+    parts.append("</svg>\n")
     return "\n".join(parts)
+
+
+def figure_sources(source_root: Path, spec: CurveSpec) -> dict[PurePosixPath, Path]:
+    """Where each learning curve goes, below the sources as the pages name files (`ppo/results/breakout/
+    learning-curve.svg`), and the data file it is drawn from: the figure lies beside its data."""
+    if not source_root.is_dir():
+        return {}
+    found = sorted(path for path in source_root.rglob(spec.data) if path.is_file() and "__pycache__" not in path.parts)
+    return {PurePosixPath(data.relative_to(source_root).with_name(spec.figure).as_posix()): data for data in found}
 
 
 def learning_curves(source_root: Path, labels: Mapping[str, str], spec: CurveSpec = CurveSpec(),
                     ) -> dict[str, bytes]:
-    """A figure for every `spec.data` file under `source_root`, by its path in the docs folder (the figure beside
-    where the data lies: `ppo/results/breakout/metrics.csv` → `ppo/results/breakout/learning-curve.svg`).
+    """A figure for every `spec.data` file under `source_root`, by its path in the docs folder (see
+    `figure_sources`: `ppo/results/breakout/metrics.csv` → `ppo/results/breakout/learning-curve.svg`).
 
     A `command.txt` beside the data (the command that made the run) is printed under the title.
     """
     figures: dict[str, bytes] = {}
-    for data in sorted(source_root.rglob(spec.data)):
-        if "__pycache__" in data.parts or not data.is_file():
-            continue
+    for figure, data in figure_sources(source_root, spec).items():
         command_file = data.with_name("command.txt")
         command = command_file.read_text(encoding="utf-8").strip().splitlines() if command_file.is_file() else []
         svg = learning_curve(read_series(data, spec.x, spec.y), labels, command[0] if command else "")
-        figures[data.relative_to(source_root).with_name(spec.figure).as_posix()] = svg.encode()
+        figures[figure.as_posix()] = svg.encode()
     return figures

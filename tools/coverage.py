@@ -16,6 +16,7 @@ only presents them:
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from pathlib import Path, PurePosixPath
 from tools import catalog as catalogs
 from tools import charts
 from tools.errors import UserError
+from tools.files import write_atomic
 from tools.site_config import project
 from tools.status import Counts, collect, totals
 
@@ -119,6 +121,31 @@ def status_files(labels: Mapping[str, str], languages: Mapping[str, str], pages:
     files = {STATUS_PAGE: status_page(labels, languages, pages, results).encode()}
     files.update(badges(languages, results))
     return files
+
+
+def sync_readme_badges(readme: Path, old_site: str, new_site: str) -> bool:
+    """Point the badges and status links of a README (`<site_url><lang>/assets/badges/…`,
+    `<site_url><lang>/translation-status/`) at `new_site`; whether the file changed."""
+    if old_site == new_site or not readme.is_file():
+        return False
+    text = readme.read_text(encoding="utf-8")
+    status = re.escape(STATUS_PAGE.removesuffix(".md"))
+    pattern = re.compile(re.escape(old_site) + rf"(?=[\w-]+/(?:{re.escape(BADGE_FOLDER)}|{status})/)")
+    new = pattern.sub(new_site, text)
+    if new == text:
+        return False
+    write_atomic(readme, new.encode())
+    return True
+
+
+def status_key(translations: Path, targets: Sequence[str]) -> str:
+    """What the status page of any language depends on beyond that language's own inputs: every language's counts
+    (a Japanese page lists the Chinese ones), as one string for the build's record of a generation."""
+    if not targets or not (translations / catalogs.SOURCE_LANGUAGE).is_dir():
+        return ""
+    results = collect(list(targets), translations)
+    return ";".join(f"{lang}/{source}:{counts.reviewed},{counts.machine},{counts.fuzzy},{counts.missing}"
+                    for lang, files in results.items() for source, counts in files.items())
 
 
 # --- pull requests ------------------------------------------------------------------------------------------

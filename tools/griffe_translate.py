@@ -121,9 +121,14 @@ class TranslateDocstrings(griffe.Extension):
     def _known_sources(self) -> list[PurePosixPath]:
         from tools.extract import source_assets, source_files
 
-        if self._known is None:  # the pages and the files beside them (images) that links may point at
+        if self._known is None:  # the pages and the files beside them (images, figures) that links may point at
             self._known = [PurePosixPath(p.relative_to(self.source_root).as_posix())
                            for p in [*source_files(self.source_root), *source_assets(self.source_root)]]
+            curves = self._site().curves
+            if curves is not None:
+                from tools.charts import figure_sources
+
+                self._known += list(figure_sources(self.source_root, curves))
         return self._known
 
     def _translator(self, source: PurePosixPath) -> Any:

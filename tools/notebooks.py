@@ -80,6 +80,7 @@ def _set_block_value(text: str, key: str, value: str, origin: Path) -> str:
 def run_set_repo(args: argparse.Namespace) -> int:
     """The `set-repo` command: where the project lives, in the configuration and in its notebooks."""
     where = project()
+    old_site = load_settings().site_url
     text = where.config_file.read_text(encoding="utf-8")
     for key, value in (("repo_url", args.url), ("branch", args.branch), ("site_url", args.site_url)):
         if value:
@@ -91,6 +92,10 @@ def run_set_repo(args: argparse.Namespace) -> int:
     settings = load_settings()
     for path in sync_notebooks(settings, where.source_root):
         print(f"{path}: Colab badge and install cell now name {settings.repo_url} ({settings.branch})")
+    from tools.coverage import sync_readme_badges
+
+    if sync_readme_badges(where.root / "README.md", old_site, settings.site_url):
+        print(f"{where.root / 'README.md'}: coverage badges now point at {settings.site_url}")
     note = " (still the placeholder)" if settings.placeholder else ""
     print(f"{where.config_file}: repo_url {settings.repo_url}, branch {settings.branch}, site_url "
           f"{settings.site_url}{note}")

@@ -18,6 +18,8 @@ This module puts the pieces together into the training loop of
 After every update the loop reports the metrics that tell whether training works to the [run log](runlog.py).
 It writes [checkpoints](checkpoint.py), resumes from them exactly, and stops cleanly on Ctrl-C.
 All settings come from the [configuration](config.py).
+
+![Learning curve of the run in results/breakout-cpu: game score against environment steps](results/breakout-cpu/learning-curve.svg)
 """
 
 import dataclasses
