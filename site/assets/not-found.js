@@ -3,6 +3,11 @@
 // prefers another language of the site, that language's own 404 page replaces it (the address stays).
 (function () {
   "use strict";
+  // Sent here from the root 404 page: show the address the reader asked for, not this page's own.
+  var from = new URLSearchParams(location.search).get("from");
+  if (from && from.charAt(0) === "/" && from.charAt(1) !== "/") {
+    try { history.replaceState(null, "", from); } catch (error) { /* another origin: keep this address */ }
+  }
   var box = document.querySelector(".ap-not-found");
   if (!box || typeof fetch === "undefined" || typeof DOMParser === "undefined") return;
   var links = Array.prototype.slice.call(box.querySelectorAll(".ap-not-found__languages a[hreflang]"));
@@ -17,14 +22,14 @@
     }).filter(function (code) { return codes.indexOf(code) >= 0; })[0];
   }
   if (!wanted || wanted === box.dataset.lang) return;
-  fetch(root + wanted + "/404.html").then(function (response) {
+  var target = root + wanted + "/404.html";
+  fetch(target).then(function (response) {
     if (!response.ok) throw new Error(response.status);
     return response.text();
   }).then(function (text) {
     if (!new DOMParser().parseFromString(text, "text/html").querySelector(".ap-not-found")) return;
-    // The whole page, chrome included, at the address the reader asked for (its URLs are absolute).
-    document.open();
-    document.write(text);
-    document.close();
+    // A real load of that language's page (writing it over this one left the theme's listeners on stale
+    // elements); it puts the reader's address back (its URLs are absolute).
+    location.replace(target + "?from=" + encodeURIComponent(location.pathname + location.search + location.hash));
   }).catch(function () { /* the page stays in the first language */ });
 })();

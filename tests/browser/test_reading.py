@@ -318,6 +318,8 @@ def test_root_404_is_a_page_in_every_language(site_server: str, page: Any, artif
     response = page.goto(f"{site_server}ja/ppo/no-such-page/", wait_until="load")
     assert response is not None and response.status == 404
     page.wait_for_function("document.documentElement.lang === 'ja'", timeout=5_000)
+    page.wait_for_load_state("load")
+    assert page.evaluate("location.pathname").endswith("/ja/ppo/no-such-page/")  # the address the reader asked for
     assert page.locator("article h1").inner_text() == "ページが見つかりません"
     assert page.locator("article a", has_text="ホームへ戻る").get_attribute("href").endswith("/ja/")
     page.screenshot(path=str(artifacts / "site-root-404-ja.png"))
