@@ -51,9 +51,6 @@ if TYPE_CHECKING:
     from tools.site_config import SiteSettings
 # Everything besides the generated pages that a language's output depends on.
 _TEMPLATE_INPUTS = (TOOL_SITE / "overrides", TOOL_SITE / "hooks.py", LABELS_FILE)
-_CODE_INPUTS = ("pages.py", "links.py", "localize.py", "site_config.py", "build.py", "build_cache.py", "sanitize.py",
-                "griffe_translate.py", "document.py", "extract.py", "catalog.py", "segment.py", "symbols.py",
-                "docstring_headings.py", "validate.py", "notebooks.py", "languages.py")
 _PACKAGES = ("mkdocs", "mkdocs-material", "mkdocstrings", "mkdocstrings-python", "griffe", "pymdown-extensions",
              "markdown", "pygments", "nh3", "jieba", "tinysegmenter")
 
@@ -210,8 +207,8 @@ def settings_digest(overrides: Mapping[str, Any]) -> str:
     _hash_tree(h, CONFIG_FILE, ROOT)
     for path in _TEMPLATE_INPUTS:
         _hash_tree(h, path, path.parent)
-    for name in _CODE_INPUTS:
-        _hash_tree(h, TOOL_ROOT / "tools" / name, TOOL_ROOT)
+    for path in sorted((TOOL_ROOT / "tools").glob("*.py")):  # all of our code: a hand list drifts from it
+        _hash_tree(h, path, TOOL_ROOT)
     for package in _PACKAGES:
         try:
             h.update(f"{package}=={metadata.version(package)}".encode())

@@ -399,14 +399,7 @@ def load_labels(path: Path | None = None, base: Mapping[str, Mapping[str, str]] 
     Every language has every key of English, each a string, with the same `{placeholders}` as the English one.
     """
     path = path or project().labels_file
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise UserError(f"{path}: cannot read labels: {error.strerror or error}") from None
-    except UnicodeDecodeError as error:
-        raise UserError(f"{path}: not UTF-8 ({error.reason} at byte {error.start})") from None
-    except yaml.YAMLError as error:
-        raise yaml_problem(path, error) from None
+    data = _read_yaml(path, yaml.SafeLoader)
     if isinstance(data, dict) and base:
         data = {**{lang: dict(entries) for lang, entries in base.items()},
                 **{lang: {**base.get(lang, {}), **entries} if isinstance(entries, dict) else entries
