@@ -53,7 +53,7 @@ import cleanrl_equivalent
 
 import reference_impl.ppo.trainer as trainer_module
 from reference_impl.ppo.atari import AtariGames
-from reference_impl.ppo.config import Config
+from reference_impl.ppo.config import PRECISIONS, Config
 from reference_impl.ppo.trainer import Trainer
 
 
@@ -113,12 +113,14 @@ def our_training(config: Config, updates: int) -> tuple[float, float, float]:
     return timed(config, list(our_updates(config, updates + 1)))
 
 
-def side_by_side(env_id: str, config: Config, updates: int) -> tuple[tuple[float, float, float], ...]:
-    """The CleanRL-equivalent baseline and our trainer, update by update in turn, so that a change of the machine's
-    load during the measurement slows both alike; returns the figures of `timed` for the baseline, then for ours."""
+def side_by_side(env_id: str, config: Config, updates: int, precisions: list[str]) -> list[tuple[float, float, float]]:
+    """The CleanRL-equivalent baseline and our trainer in each of `precisions`, update by update in turn, so that a
+    change of the machine's load during the measurement slows all alike; returns the figures of `timed` for the
+    baseline, then for ours in each precision."""
     loops = {
         "baseline": cleanrl_equivalent.train(env_id, updates + 1, num_envs=config.num_envs, num_steps=config.num_steps),
-        "ours": our_updates(config, updates + 1),
+        **{precision: our_updates(dataclasses.replace(config, precision=precision), updates + 1)
+           for precision in precisions},
     }
     seconds: dict[str, list[tuple[float, float]]] = {name: [] for name in loops}
     for _ in range(updates + 1):
@@ -128,7 +130,7 @@ def side_by_side(env_id: str, config: Config, updates: int) -> tuple[tuple[float
     for loop in loops.values():
         for _ in loop:
             pass
-    return timed(config, seconds["baseline"]), timed(config, seconds["ours"])
+    return [timed(config, seconds[name]) for name in loops]
 
 
 def next_rollout(trainer: Trainer) -> dict:
@@ -280,7 +282,8 @@ def scaling(args: argparse.Namespace) -> None:
     results = []
     for num_envs in args.scaling:
         config = Config(env_id=args.env, num_envs=num_envs, num_steps=args.num_steps, total_steps=10_000_000,
-                        progress=False, device=args.device, torch_threads=args.threads, compile=args.compile)
+                        progress=False, device=args.device, torch_threads=args.threads, compile=args.compile,
+                        precision=args.precision[0])
         steps_per_second, rollout, update = our_training(config, args.updates)
         results.append({"num_envs": num_envs, "num_steps": args.num_steps, "steps_per_second": steps_per_second,
                         "rollout_seconds": rollout, "update_seconds": update})
@@ -308,6 +311,9 @@ def main() -> None:
     parser.add_argument("--device", default="auto", help="torch device for --scaling (default: auto)")
     parser.add_argument("--json", help="with --scaling, also write the figures to this JSON file")
     parser.add_argument("--compile", action="store_true", help="with --scaling, train with --compile")
+    parser.add_argument("--precision", nargs="+", choices=PRECISIONS, default=list(PRECISIONS),
+                        help="our trainer's precisions, each measured beside the baseline (default: all); the first "
+                        "one is profiled and used by --scaling")
     args = parser.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -328,24 +334,25 @@ def main() -> None:
         f"SyncVectorEnv + CleanRL's wrappers {baseline_env:7.0f} steps/s"
     )
 
-    (baseline, baseline_rollout, baseline_update), (ours, ours_rollout, ours_update) = side_by_side(
-        args.env, config, args.updates
-    )
+    (baseline, baseline_rollout, baseline_update), *ours = side_by_side(args.env, config, args.updates,
+                                                                        args.precision)
     print(
         f"CleanRL-equivalent baseline (cleanrl_equivalent.py):     {baseline:6.1f} steps/s "
         f"(per update of {config.batch_size} steps: rollout {baseline_rollout:.2f} s, update {baseline_update:.2f} s)"
     )
-    print(
-        f"our trainer:                                              {ours:6.1f} steps/s "
-        f"(per update of {config.batch_size} steps: rollout {ours_rollout:.2f} s, update {ours_update:.2f} s)"
-    )
-    print(f"ours / CleanRL-equivalent baseline: {ours / baseline:.2f}x")
+    for precision, (steps, rollout, update) in zip(args.precision, ours, strict=True):
+        print(
+            f"our trainer, --precision {precision}:                        {steps:6.1f} steps/s "
+            f"(per update of {config.batch_size} steps: rollout {rollout:.2f} s, update {update:.2f} s)"
+        )
+    for precision, (steps, _, _) in zip(args.precision, ours, strict=True):
+        print(f"ours with --precision {precision} / CleanRL-equivalent baseline (float32): {steps / baseline:.2f}x")
     print(
         f"other processes kept {other_load.cores(time.perf_counter() - started):.2f} of {os.cpu_count()} cores busy "
         f"on average meanwhile"
     )
     if args.profile:
-        profile_training(config, args.profile_updates, args.top_ops)
+        profile_training(dataclasses.replace(config, precision=args.precision[0]), args.profile_updates, args.top_ops)
 
 
 if __name__ == "__main__":

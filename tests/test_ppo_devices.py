@@ -1,4 +1,5 @@
-"""The device code paths on the CPU (`--device cpu`): the rollout on the model's device, and `--compile`."""
+"""The device code paths on the CPU (`--device cpu`): the rollout on the model's device, `--compile` and
+`--precision bf16`."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import dataclasses
 import pytest
 import torch
 
-from reference_impl.ppo.config import Config
+from reference_impl.ppo.checkpoint import config_for_resume
+from reference_impl.ppo.config import Config, ConfigError
 from reference_impl.ppo.trainer import Trainer
 
 TINY = Config(env_id="ALE/Pong-v5", num_envs=2, num_steps=8, num_epochs=1, num_minibatches=2, progress=False,
@@ -46,3 +48,43 @@ def test_compiled_model_acts_and_learns_like_the_eager_one(tmp_path):
         torch.testing.assert_close(actual, expected, rtol=1e-3, atol=1e-5)
     for trainer in (eager, compiled):
         trainer.games.close()
+
+
+def test_bf16_runs_the_model_in_bfloat16_and_keeps_float32_state(tmp_path):
+    fp32 = Trainer(dataclasses.replace(TINY, out=str(tmp_path / "fp32")))
+    bf16 = Trainer(dataclasses.replace(TINY, precision="bf16", out=str(tmp_path / "bf16")))
+    # What the first convolution computes in, in the rollout and in the update
+    seen: list[torch.dtype] = []
+    bf16.model.trunk[0].register_forward_hook(lambda module, inputs, output: seen.append(output.dtype))
+    rollout = bf16.rollout()
+    assert set(seen) == {torch.bfloat16} and len(seen) >= TINY.num_steps
+    assert rollout["log_probs"].dtype == rollout["values"].dtype == torch.float32
+    before = [parameter.detach().clone() for parameter in bf16.model.parameters()]
+    fp32.generator.set_state(bf16.generator.get_state())
+    seen.clear()
+    metrics = bf16.optimize(rollout)
+    expected = fp32.optimize(rollout)
+    assert set(seen) == {torch.bfloat16}
+    assert all(torch.isfinite(torch.tensor(value)) for value in metrics.values())
+    # The parameters, their gradients and Adam's moments stay float32
+    for parameter in bf16.model.parameters():
+        assert parameter.dtype == parameter.grad.dtype == torch.float32
+        assert all(state.dtype == torch.float32 for state in bf16.optimizer.state[parameter].values()
+                   if state.dim())
+    # The same samples, the same minibatches: the bf16 step goes the way of the float32 one, up to rounding
+    step_bf16 = torch.cat([(p - b).flatten() for p, b in zip(bf16.model.parameters(), before, strict=True)])
+    step_fp32 = torch.cat([(p - b).flatten() for p, b in zip(fp32.model.parameters(), before, strict=True)])
+    assert step_bf16.abs().max() > 0
+    assert torch.nn.functional.cosine_similarity(step_bf16, step_fp32, dim=0) > 0.9
+    assert metrics["entropy"] == pytest.approx(expected["entropy"], rel=1e-2)
+    for trainer in (fp32, bf16):
+        trainer.games.close()
+
+
+def test_precision_is_checked_and_defines_the_run(tmp_path):
+    with pytest.raises(ConfigError, match=r"^--precision must be one of fp32, bf16, got 'fp16'$"):
+        dataclasses.replace(TINY, precision="fp16").validate()
+    checkpoint = {"config": dataclasses.asdict(dataclasses.replace(TINY, precision="bf16"))}
+    with pytest.raises(ConfigError, match=r"--precision cannot change when resuming \(run/checkpoint.pt has 'bf16'\)"):
+        config_for_resume(checkpoint, "run/checkpoint.pt", {"precision": "fp32"})
+    assert config_for_resume(checkpoint, "run/checkpoint.pt", {}).precision == "bf16"

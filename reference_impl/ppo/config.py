@@ -99,6 +99,8 @@ class Config:
     """Number of CPU threads for PyTorch; 0 keeps PyTorch's default."""
     compile: bool = False
     """Compile the model with torch.compile: slow to start, faster on a GPU (see benchmarks/gpu.sh)."""
+    precision: str = "fp32"
+    """Precision of the model's convolutions and matrix products: fp32, or bf16 (bfloat16 autocast; the parameters, the losses and Adam stay float32). bf16 pays on CPUs with AMX and on recent GPUs."""
     progress: bool = True
     """Show a progress bar."""
 
@@ -147,6 +149,8 @@ class Config:
             if not math.isfinite(value) or below or above:
                 interval = f"{'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
                 raise ConfigError(f"--{flag(name)} must be a finite number in {interval}, got {value}")
+        if self.precision not in PRECISIONS:
+            raise ConfigError(f"--precision must be one of {', '.join(PRECISIONS)}, got {self.precision!r}")
         # What this machine can hold and run
         cores = os.cpu_count() or 1
         if not 0 <= self.torch_threads <= cores:
@@ -159,6 +163,9 @@ class Config:
                 f"{needed / 2**30:,.0f} GiB of memory, more than the {memory / 2**30:,.0f} GiB of this machine"
             )
 
+
+# The values of `precision`
+PRECISIONS = ("fp32", "bf16")
 
 # The range of each float setting: lowest, highest, and whether each end is excluded
 FLOAT_RANGES = {

@@ -131,6 +131,10 @@ class Trainer:
         self.learn = distributed.wrap(self.model, self.ranks, self.device)
         if config.compile:
             self.act, self.learn = torch.compile(self.act), torch.compile(self.learn)
+        # With `--precision bf16`, the convolutions and matrix products of both run in bfloat16 under autocast, with
+        # float32 accumulation; the parameters, their gradients and Adam's moments stay float32. On a CPU with AMX
+        # tiles this halves the time of an update
+        self.bf16 = config.precision == "bf16"
         # Adam, with the $\epsilon$ of OpenAI Baselines. The fused kernel updates every parameter in one
         # pass; PyTorch's default on the CPU loops over the tensors, one operation at a time, which took about 20 times
         # as long per step on the CPU of our benchmark
@@ -190,7 +194,7 @@ class Trainer:
         Everything happens on the model's device, where the sampling generator lives too.
         """
 
-        with torch.inference_mode():
+        with torch.inference_mode(), self.autocast():
             logits, values = self.act(observations.to(self.device))
             # $\log \pi_\theta(a|s_t)$ for every action $a$
             log_policy = torch.log_softmax(logits.float(), dim=-1)
@@ -203,8 +207,12 @@ class Trainer:
     def values_of(self, observations: torch.Tensor) -> torch.Tensor:
         """$V_\\theta(s)$ for a batch of observations, without gradients, on the model's device."""
 
-        with torch.inference_mode():
+        with torch.inference_mode(), self.autocast():
             return self.act(observations.to(self.device))[1].float()
+
+    def autocast(self) -> torch.autocast:
+        """The precision of the model's forward passes: bfloat16 autocast with `--precision bf16`, else none."""
+        return torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=self.bf16)
 
     def rollout(self) -> dict[str, torch.Tensor]:
         r"""
@@ -326,8 +334,10 @@ class Trainer:
                 # The indices of this minibatch
                 indices = order[start : start + config.minibatch_size]
                 # $\pi_\theta(\cdot|s_t)$ and $V_\theta(s_t)$ under the current parameters
-                logits, values = self.learn(observations[indices])
-                # $\log \pi_\theta(a|s_t)$ for every action
+                with self.autocast():
+                    logits, values = self.learn(observations[indices])
+                # $\log \pi_\theta(a|s_t)$ for every action, and the losses below, in float32
+                logits, values = logits.float(), values.float()
                 log_policy = torch.log_softmax(logits, dim=-1)
                 # $\log \pi_\theta(a_t|s_t)$ of the actions that were taken
                 log_probs = log_policy.gather(-1, batch["actions"][indices].unsqueeze(-1)).squeeze(-1)
