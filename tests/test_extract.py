@@ -264,3 +264,21 @@ def test_tex_in_a_non_raw_docstring_is_read_as_written_and_said_once(tmp_path: P
     assert "The value $V_\\theta$." in notes and "Raw $\\theta$." in notes
     assert document.warnings == [f"{source}:1: a non-raw docstring whose escapes Python reads differently "
                                  '(\\b, \\f, \\t, ...): read as written; make it r""" to say so']
+
+
+def test_source_lines_give_the_segments_of_ast():
+    import ast
+
+    from tools.extract import SourceLines
+
+    texts = [path.read_text(encoding="utf-8") for path in sorted(Path(__file__).parent.parent.glob("tools/*.py"))]
+    # Line ends Python counts (\r\n, \r, \n) and those it does not (form feed), and multibyte columns
+    texts += ["x = 'a'\r\ny = '''b\rc'''\n\fz = 1\n", "s = '''é\nü''' ; t = 'ß'", "u = r'''\\b\n'''"]
+    compared = 0
+    for text in texts:
+        source = SourceLines(text)
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.Constant):
+                assert source.segment(node) == ast.get_source_segment(text, node)
+                compared += 1
+    assert compared > 1000

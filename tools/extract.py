@@ -234,10 +234,31 @@ class _Builder:
 _DELIBERATE_ESCAPES = {"\\", '"', "'", "\n"}
 
 
-def as_written(text: str, constant: ast.Constant) -> tuple[str, bool]:
+class SourceLines:
+    """A file's text split into lines once, for the source segments of many nodes: `ast.get_source_segment` splits
+    the whole text again on every call, which made reading a module's docstrings quadratic in its length."""
+
+    # Lines as Python's parser counts them: ended by \r\n, \r or \n (not by the form feeds of `str.splitlines`)
+    _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+    def __init__(self, text: str) -> None:
+        self.lines = self._LINE.findall(text)
+
+    def segment(self, node: ast.expr) -> str:
+        """The text of `node`, as `ast.get_source_segment` gives it (columns are UTF-8 byte offsets)."""
+        if node.end_lineno is None or node.end_col_offset is None or node.end_lineno > len(self.lines):
+            return ""
+        first, last = node.lineno - 1, node.end_lineno - 1
+        if first == last:
+            return self.lines[first].encode()[node.col_offset:node.end_col_offset].decode()
+        return "".join([self.lines[first].encode()[node.col_offset:].decode(), *self.lines[first + 1:last],
+                        self.lines[last].encode()[:node.end_col_offset].decode()])
+
+
+def as_written(source: str | SourceLines, constant: ast.Constant) -> tuple[str, bool]:
     """A string literal's text as written in the file (its escapes not evaluated) and whether Python's value
     differs from it. Raw, byte and f-strings, and implicitly concatenated ones, are taken as Python reads them."""
-    segment = ast.get_source_segment(text, constant) or ""
+    segment = (source if isinstance(source, SourceLines) else SourceLines(source)).segment(constant)
     prefix = ""
     while segment[len(prefix):len(prefix) + 1].isalpha():
         prefix += segment[len(prefix)]
@@ -272,9 +293,10 @@ def literal_docstrings(path: Path) -> dict[int, str]:
     except (OSError, UnicodeDecodeError, SyntaxError):
         return {}
     found: dict[int, str] = {}
+    source = SourceLines(text)
     for node in ast.walk(tree):
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            value, differs = as_written(text, node)
+            value, differs = as_written(source, node)
             if differs:
                 found[node.lineno] = inspect.cleandoc(value)
     return found
@@ -308,6 +330,7 @@ class _Scopes(ast.NodeVisitor):
 
     def __init__(self, text: str = "", origin: Path | str = "") -> None:
         self.text, self.origin = text, origin
+        self.source = SourceLines(text)
         self.warnings: list[str] = []  # docstrings whose Python value differs from their text in the file
         self.definitions: dict[int, _Definition] = {}
         self.spans: list[tuple[int, int, str]] = []  # (first line, last line, qualified name)
@@ -315,7 +338,7 @@ class _Scopes(ast.NodeVisitor):
 
     def docstring(self, constant: ast.Constant) -> str:
         """A docstring as written (see the module docstring), cleaned as griffe cleans it."""
-        value, differs = as_written(self.text, constant) if self.text else (constant.value, False)
+        value, differs = as_written(self.source, constant) if self.text else (constant.value, False)
         if differs:
             self.warnings.append(f"{self.origin}:{constant.lineno}: a non-raw docstring whose escapes Python reads "
                                  "differently (\\b, \\f, \\t, ...): read as written; make it r\"\"\" to say so")
