@@ -149,6 +149,23 @@ def test_literate_docs_from_the_wheel_builds_a_site_with_its_theme_and_katex(ins
 
 
 @pytest.mark.slow
+def test_add_language_with_the_installed_generator_writes_the_project_s_labels_not_the_package_s(
+        installed: Installed, tmp_path: Path) -> None:
+    project = tmp_path / "mylab-repo"
+    shutil.copytree(FIXTURE, project)
+    shipped = installed.site_packages / "tools" / "theme" / "labels.yml"
+    before = shipped.read_bytes()
+    command = installed.venv / "bin" / "literate-docs"
+    for argv in (["add-language", "ko"], ["build", "--lang", "ko", "--out", "out"]):
+        result = _run([command, *argv], cwd=project)
+        assert result.returncode == 0, result.stdout + result.stderr
+    assert shipped.read_bytes() == before
+    labels = yaml.safe_load((project / "site" / "labels.yml").read_text(encoding="utf-8"))
+    assert list(labels) == ["ko"]  # the rest comes from the generator's, for the API pages too
+    assert 'lang="ko"' in (project / "out" / "ko" / "api" / "rl" / "gae" / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
 def test_a_wheel_built_without_katex_is_refused_in_one_line(tmp_path: Path) -> None:
     source = _source_copy(tmp_path / "source", node_modules=False)
     result = _build_wheel(source, tmp_path / "dist")

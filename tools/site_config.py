@@ -438,6 +438,15 @@ def _fields(template: str) -> set[str]:
         return {"<unmatched brace>"}
 
 
+def site_labels(labels_file: Path) -> dict[str, dict[str, str]]:
+    """The labels a site is built with: the project's (`labels_file`), over the generator's for the languages and
+    keys it has not written (a project's file may hold just the language `add-language` appended)."""
+    builtin = TOOL_SITE / "labels.yml"
+    if labels_file == builtin or not labels_file.is_file():
+        return load_labels(builtin)
+    return load_labels(labels_file, load_labels(builtin))
+
+
 def load_site(config_file: Path | None = None, labels_file: Path | None = None,
               ) -> tuple[dict[str, Any], SiteSettings, dict[str, dict[str, str]]]:
     """Everything a build or preview reads first: `mkdocs.yml` (raw and as settings) and the labels, checked
@@ -448,13 +457,11 @@ def load_site(config_file: Path | None = None, labels_file: Path | None = None,
     settings = load_settings(config, origin)
     where = project(origin)
     labels_file = labels_file or where.labels_file
-    builtin = TOOL_SITE / "labels.yml"
-    if labels_file == builtin:
-        labels = load_labels(labels_file)
+    labels = site_labels(labels_file)
+    if labels_file == TOOL_SITE / "labels.yml":
         own = list(labels) if where.root == TOOL_ROOT else []  # the generator's own site: all of them are its
-    else:  # the project's labels, over the generator's for the languages it has not written
+    else:
         own = list(_read_yaml(labels_file) or {}) if labels_file.is_file() else []
-        labels = load_labels(labels_file, load_labels(builtin)) if labels_file.is_file() else load_labels(builtin)
     labels = {lang: entries for lang, entries in labels.items() if lang in settings.languages or lang in own}
     unknown = [lang for lang in own if lang not in settings.languages]
     if unknown:
