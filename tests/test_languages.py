@@ -25,10 +25,10 @@ def test_add_language_writes_catalogs_labels_home_and_config_keeping_comments(sc
                                   *before.splitlines()[before.splitlines().index("      zh: 简体中文") + 1:]]
     assert list(yaml.safe_load(after.replace("!!python", "#"))["extra"]["literate"]["languages"]) == [
         "en", "ja", "zh", "ko"]
-    labels = yaml.safe_load((scratch_repo.root / "site" / "labels.yml").read_text(encoding="utf-8"))
+    labels = yaml.safe_load((scratch_repo.root / "tools" / "theme" / "labels.yml").read_text(encoding="utf-8"))
     assert labels["ko"]["language_switch"] == "언어설정"  # Material's own Korean
     assert labels["ko"]["home"] == "Home"  # ours: English, marked for a translator
-    assert '  home: "Home"  # untranslated' in (scratch_repo.root / "site" / "labels.yml").read_text("utf-8")
+    assert '  home: "Home"  # untranslated' in (scratch_repo.root / "tools" / "theme" / "labels.yml").read_text("utf-8")
     home = (scratch_repo.root / "site" / "home" / "ko.md").read_text(encoding="utf-8")
     assert '<div class="ap-untranslated" lang="en"' in home
     english = json.loads((scratch_repo.translations / "en" / "toy" / "gae.py.json").read_text(encoding="utf-8"))

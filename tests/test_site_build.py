@@ -286,7 +286,7 @@ def test_no_malicious_translation_reaches_any_file_of_the_site(site: Fixture) ->
     for name, data in _all_output(site.out).items():
         text = data.decode("utf-8", errors="replace")
         for payload in ("pwned-1", "pwned-2", "pwned-3", "pwned-4", "pwned-5"):
-            # pwned-4 and -5 are in the English source: only the page-level hook (site/hooks.py) stands in their way.
+            # pwned-4 and -5 are in the English source: only the page-level hook (tools/theme/hooks.py) stands in their way.
             assert payload not in text, (name, payload)
     page = site.html("ja", "estimator")
     assert "From <a href=\"https://arxiv.org/abs/1506.02438\">the GAE paper</a>" in page  # English instead

@@ -64,7 +64,7 @@ def test_a_missing_mkdocs_yml_is_named(scratch_repo) -> None:
     ("home: Home\n", "home: [Home\n", ": invalid YAML: expected ',' or ']'"),
 ])
 def test_broken_labels_are_named_with_the_language_and_key(scratch_repo, old: str, new: str, fault: str) -> None:
-    labels = scratch_repo.root / "site" / "labels.yml"
+    labels = scratch_repo.root / "tools" / "theme" / "labels.yml"
     edit(labels, old, new)
     line = scratch_repo.error("build", "--lang", "en", "--out", "out")
     assert line.startswith(f"error: {labels}") and fault in line, line
@@ -95,5 +95,5 @@ def test_serve_whose_first_build_cannot_start_stops_with_the_reason(scratch_repo
 def test_the_repository_config_and_labels_pass_these_checks() -> None:
     from tools.site_config import load_site
 
-    _, settings, labels = load_site(ROOT / "mkdocs.yml", ROOT / "site" / "labels.yml")
+    _, settings, labels = load_site(ROOT / "mkdocs.yml", ROOT / "tools" / "theme" / "labels.yml")
     assert list(settings.languages) == list(labels) == ["en", "ja", "zh"]

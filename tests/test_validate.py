@@ -160,7 +160,7 @@ def _events(html: str) -> list[tuple]:
 @given(st.data())
 def test_what_check_accepts_the_build_publishes_unaltered(data) -> None:
     """Whatever hostile mix a translation is, if `check` finds nothing wrong with it, page generation uses it as it
-    is and the page's last sanitising pass (site/hooks.py) changes nothing in it."""
+    is and the page's last sanitising pass (tools/theme/hooks.py) changes nothing in it."""
     from tools.sanitize import render_markdown, sanitize_html
 
     english_pieces = data.draw(st.lists(st.sampled_from(sorted(VARIANTS)), min_size=1, max_size=4), "english")

@@ -134,10 +134,10 @@ class TranslateDocstrings(griffe.Extension):
     def _translator(self, source: PurePosixPath) -> Any:
         from tools.catalog import load_translations
         from tools.localize import Localizer
-        from tools.site_config import load_labels
+        from tools.site_config import project, site_labels
 
         if self._labels is None:
-            all_labels = load_labels(self.labels_file) if self.labels_file else load_labels()
+            all_labels = site_labels(self.labels_file or project().labels_file)
             self._labels = all_labels.get(self.lang, all_labels[DEFAULT_SOURCE])
         if source not in self._translators:
             table = {} if self.lang == DEFAULT_SOURCE else load_translations(self.lang, source, self.translations)

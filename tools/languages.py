@@ -28,7 +28,7 @@ import yaml
 
 from tools.errors import UserError
 from tools.files import write_atomic
-from tools.site_config import BLOCK, TOOL_SITE, key_line, languages_of, project, use_config
+from tools.site_config import BLOCK, TOOL_ROOT, TOOL_SITE, key_line, languages_of, project, use_config
 
 # Our labels that mean what one of Material's own words means: taken from its translation of the language.
 MATERIAL_LABELS = {"language_switch": "select.language", "view_code": "action.view"}
@@ -130,7 +130,7 @@ def label_lines(code: str, english: dict[str, str]) -> list[str]:
 def _labels_target() -> Path:
     """The project's labels file (created when the project uses the generator's)."""
     where = project()
-    if where.labels_file == TOOL_SITE / "labels.yml" and where.root != TOOL_SITE.parent:
+    if where.labels_file == TOOL_SITE / "labels.yml" and where.root != TOOL_ROOT:
         return where.root / "site" / "labels.yml"
     return where.labels_file
 

@@ -9,7 +9,7 @@ For every source file of the package (`reference_impl/` here) this writes, into 
   `tools.griffe_translate` swaps for their translations;
 
 plus the home page (`index.md`, the hand-written `site/home/<lang>.md` with the links and the list of pages) and the
-static assets (our CSS/JS/badge from `site/assets/`, KaTeX from `node_modules/katex/dist`).
+static assets (our CSS/JS/badge from `tools/theme/assets/`, KaTeX from the package or `node_modules/katex/dist`).
 
 Notes are translated block by block by `tools.localize.Localizer`; links are mapped by `tools.links`, the settings
 come from `tools.site_config`. Files are rewritten only when their content changes, so a rebuild and the live
@@ -34,11 +34,11 @@ from tools.files import write_atomic
 from tools.links import LinkOrigin, api_page_path, module_name, page_path, rewrite_links, url_dir
 from tools.localize import Localizer
 from tools.paths import HOME_DIR, LABELS_FILE, SOURCE_ROOT, TRANSLATIONS
-from tools.site_config import DEFAULT_SOURCE, TOOL_ROOT, TOOL_SITE, SiteSettings
+from tools.site_config import DEFAULT_SOURCE, TOOL_ROOT, TOOL_SITE, SiteSettings, katex_dist
 from tools.symbols import symbol_links
 
 ASSETS_DIR = TOOL_SITE / "assets"  # the generator's own: stylesheet, script, the vendored badge
-KATEX_DIST = TOOL_ROOT / "node_modules" / "katex" / "dist"
+KATEX_DIST = katex_dist()  # in the package of an installed wheel, else the checkout's node_modules
 
 _ARXIV = re.compile(r"https?://arxiv\.org/abs/([0-9]{4}\.[0-9]{4,5})(?:v\d+)?")
 
@@ -215,8 +215,11 @@ def asset_files(assets_dir: Path = ASSETS_DIR, katex_dist: Path = KATEX_DIST) ->
     """Our own assets and the vendored KaTeX (script, stylesheet, fonts), by path in the docs folder."""
     needed = [katex_dist / "katex.min.js", katex_dist / "katex.min.css", katex_dist / "fonts"]
     if not all(path.exists() for path in needed):
-        raise UserError(f"{katex_dist}: KaTeX is missing; run `npm ci` (or `make site`) to install it from "
-                        "package-lock.json: the site vendors it rather than loading it from a CDN")
+        if (TOOL_ROOT / "package-lock.json").is_file():  # a checkout of the generator
+            raise UserError(f"{katex_dist}: KaTeX is missing; run `npm ci` (or `make site`) in {TOOL_ROOT} to install "
+                            "it from package-lock.json: the site vendors it rather than loading it from a CDN")
+        raise UserError(f"{katex_dist}: KaTeX is missing; reinstall the generator from a wheel built after `npm ci` "
+                        "(the wheel carries it in tools/theme/katex/): the site vendors it rather than use a CDN")
     files: dict[str, bytes] = {}
     for path in sorted(assets_dir.rglob("*")):
         if path.is_file():

@@ -2,8 +2,9 @@
 
 The project is the folder of `mkdocs.yml` (the current folder's, or the file `-f` names; see
 `tools.site_config`), not this repository: these names are looked up when first imported, so a command run from
-the maintainer's folder works on the maintainer's package. The generator's own files (templates, assets, KaTeX)
-are `tools.site_config.TOOL_ROOT`.
+the maintainer's folder works on the maintainer's package. The generator's own files (templates, hook, assets,
+labels, defaults; KaTeX in a wheel) are package data in `tools.site_config.TOOL_SITE` (`tools/theme/`), so they are
+found the same way in a checkout and in an installed wheel.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ lists (`{ onclick=... }`) and `javascript:` links, so the guard works on HTML, a
 - `unsafe_content(markdown)`: renders one translated string on its own and says what the sanitiser would remove
   from it. `tools.validate`, the policy `check` and page generation share, refuses a translation that needs
   anything removed (the English is shown, marked as untranslated, and the build says which entry and why).
-- `sanitize_html(html)`: the MkDocs hook (`site/hooks.py`) passes the final HTML of every page through the same
+- `sanitize_html(html)`: the MkDocs hook (`tools/theme/hooks.py`) passes the final HTML of every page through the same
   allow-list before it is written, whatever route the text took (annotated pages, translated docstrings in the API
   reference). What is not on the list (`<script>`, `<iframe>`, `<style>`, `on*` handlers, `style` attributes,
   `javascript:`/`data:` URLs, forms) cannot be published.

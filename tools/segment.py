@@ -3,7 +3,7 @@
 Material's search (lunr, in the reader's browser) finds words between separators. Japanese and Chinese put no
 space between words, so their text is cut into words when the site is built and the words are joined with a
 zero-width space (U+200B), which the language's search separator then splits at. The browser cuts a query the
-same way: `site/assets/search-words.js` splits each run of the segmenter's script in the query into the longest words
+same way: `tools/theme/assets/search-words.js` splits each run of the segmenter's script in the query into the longest words
 the index holds (the index's vocabulary is what this module produced), so アドバンテージ推定 finds the pages that
 say アドバンテージ推定.
 

@@ -44,8 +44,12 @@ from tools.segment import SEGMENTERS as SEARCH_SEGMENTERS
 
 CONFIG_ENV = "LITERATE_CONFIG"  # the configuration file, when not ./mkdocs.yml (set by -f)
 BLOCK = "extra.literate"  # where the generator's settings live in mkdocs.yml
-TOOL_ROOT = Path(__file__).resolve().parent.parent  # the generator's own files: templates, assets, KaTeX
-TOOL_SITE = TOOL_ROOT / "site"
+# The generator's own files are package data of `tools` (pyproject.toml), found beside this file in a checkout and
+# in an installed wheel alike: templates, the sanitising hook, assets, labels, default settings and, in a wheel, KaTeX.
+TOOL_ROOT = Path(__file__).resolve().parent.parent  # the folder `tools` is imported from: a checkout, or site-packages
+TOOL_SITE = Path(__file__).resolve().parent / "theme"
+TOOL_DEFAULTS = TOOL_SITE / "defaults.yml"  # what a project's mkdocs.yml may leave out (DEFAULTED)
+TOOL_KATEX = TOOL_SITE / "katex"  # KaTeX's dist, which setup.py copies into a wheel from node_modules
 PLACEHOLDER_REPO = "https://github.com/annotated-ppo/annotated-ppo"
 PLACEHOLDER_SITE = "https://annotated-ppo.github.io/annotated-ppo/"
 # Defaults of the block. The only language codes written in Python are these and the tables of per-language
@@ -275,25 +279,28 @@ def yaml_problem(path: Path, error: BaseException) -> UserError:
     return UserError(f"{where}: invalid YAML: {problem}".replace("\n", " "))
 
 
-# What a project's mkdocs.yml may leave out: the generator's own configuration (the mkdocs.yml beside `tools/`)
-# supplies it, so that a maintainer's file can be as short as site_name and the block.
+# What a project's mkdocs.yml may leave out: the generator's defaults (`TOOL_DEFAULTS`, the same sections as this
+# repository's mkdocs.yml) supply it, so that a maintainer's file can be as short as site_name and the block.
 DEFAULTED = ("theme", "markdown_extensions", "plugins", "extra_css", "extra_javascript")
 
 
 def defaults_for(path: Path) -> dict[str, Any]:
-    """The settings of the generator's configuration that the configuration at `path` does not have (none for
-    the generator's own site): `theme` (its templates, at their absolute path), the Markdown extensions (maths,
-    CJK-friendly anchors), the plugins (search, mkdocstrings with the docstring translation) and the assets."""
-    own = TOOL_ROOT / "mkdocs.yml"
-    if Path(path).resolve() == own.resolve() or not own.is_file():
-        return {}
+    """The settings of the generator's defaults that the configuration at `path` does not have (none for the
+    generator's own site, which has them all): `theme` (Material, its palette and features), the Markdown
+    extensions (maths, CJK-friendly anchors), the plugins (search, mkdocstrings with the docstring translation)
+    and the assets. (The build adds the template overrides and the sanitising hook to every project's settings,
+    unless it names its own: `tools.build.language_overrides`.)"""
     project_keys = _read_yaml(Path(path)) or {}
-    defaults = _load_mkdocs_yaml(own)
-    missing = {key: defaults[key] for key in DEFAULTED if key in defaults and key not in project_keys}
-    theme = missing.get("theme")
-    if isinstance(theme, dict) and isinstance(theme.get("custom_dir"), str):
-        missing["theme"] = {**theme, "custom_dir": str((TOOL_ROOT / theme["custom_dir"]).resolve())}
-    return missing
+    if all(key in project_keys for key in DEFAULTED):
+        return {}
+    defaults = _load_mkdocs_yaml(TOOL_DEFAULTS)
+    return {key: defaults[key] for key in DEFAULTED if key in defaults and key not in project_keys}
+
+
+def katex_dist() -> Path:
+    """KaTeX's dist folder (katex.min.js, katex.min.css, fonts/): the one an installed wheel carries, else the
+    checkout's `node_modules/katex/dist` (installed by `npm ci` from package-lock.json)."""
+    return TOOL_KATEX if (TOOL_KATEX / "katex.min.js").is_file() else TOOL_ROOT / "node_modules" / "katex" / "dist"
 
 
 def load_config_dict(path: Path | None = None) -> dict[str, Any]:
@@ -431,6 +438,15 @@ def _fields(template: str) -> set[str]:
         return {"<unmatched brace>"}
 
 
+def site_labels(labels_file: Path) -> dict[str, dict[str, str]]:
+    """The labels a site is built with: the project's (`labels_file`), over the generator's for the languages and
+    keys it has not written (a project's file may hold just the language `add-language` appended)."""
+    builtin = TOOL_SITE / "labels.yml"
+    if labels_file == builtin or not labels_file.is_file():
+        return load_labels(builtin)
+    return load_labels(labels_file, load_labels(builtin))
+
+
 def load_site(config_file: Path | None = None, labels_file: Path | None = None,
               ) -> tuple[dict[str, Any], SiteSettings, dict[str, dict[str, str]]]:
     """Everything a build or preview reads first: `mkdocs.yml` (raw and as settings) and the labels, checked
@@ -441,13 +457,11 @@ def load_site(config_file: Path | None = None, labels_file: Path | None = None,
     settings = load_settings(config, origin)
     where = project(origin)
     labels_file = labels_file or where.labels_file
-    builtin = TOOL_SITE / "labels.yml"
-    if labels_file == builtin:
-        labels = load_labels(labels_file)
+    labels = site_labels(labels_file)
+    if labels_file == TOOL_SITE / "labels.yml":
         own = list(labels) if where.root == TOOL_ROOT else []  # the generator's own site: all of them are its
-    else:  # the project's labels, over the generator's for the languages it has not written
+    else:
         own = list(_read_yaml(labels_file) or {}) if labels_file.is_file() else []
-        labels = load_labels(labels_file, load_labels(builtin)) if labels_file.is_file() else load_labels(builtin)
     labels = {lang: entries for lang, entries in labels.items() if lang in settings.languages or lang in own}
     unknown = [lang for lang in own if lang not in settings.languages]
     if unknown:

@@ -7,7 +7,7 @@ so nothing a contributor writes can publish a script, an event handler or a `jav
 
 Headings inside docstrings on the API pages move up to one level below their object (`tools.docstring_headings`).
 Before the build, the heading permalinks get their title in the page's language (`permalink` in
-`site/labels.yml`; the toc extension's own is English). After the build, the search index of a language written without spaces is cut into words by that language's
+the labels; the toc extension's own is English). After the build, the search index of a language written without spaces is cut into words by that language's
 segmenter (`tools.segment`).
 """
 
