@@ -121,3 +121,54 @@ def test_a_rebuild_from_the_caches_gives_the_bytes_of_a_build_from_nothing(tmp_p
     shutil.rmtree(work)
     build(tmp_path / "fresh")  # nothing cached
     assert _output(tmp_path / "first") == _output(tmp_path / "fresh")
+
+
+def test_memos_are_kept_between_processes_by_content_and_version(tmp_path: Path) -> None:
+    from tools import build_cache
+
+    calls: list[str] = []
+
+    def shout(text: str) -> str:
+        calls.append(text)
+        return text.upper()
+
+    try:
+        build_cache.use_memos(tmp_path / "cache")
+        assert build_cache.memo("shout", "v1").get(shout, "a b") == "A B"
+        assert build_cache.memo("shout", "v1").get(shout, "a b") == "A B"  # this process remembers it
+        build_cache.use_memos(tmp_path / "cache")  # as another process starts: only the files are left
+        assert build_cache.memo("shout", "v1").get(shout, "a b") == "A B"
+        assert calls == ["a b"]
+        assert build_cache.memo("shout", "v2").get(shout, "a b") == "A B"  # another version computes again
+        assert build_cache.memo("shout", "v1").get(shout, "c") == "C"
+        assert calls == ["a b", "a b", "c"]
+        # A cache folder that cannot be written only costs time
+        (tmp_path / "file").write_text("")
+        build_cache.use_memos(tmp_path / "file")
+        assert build_cache.memo("shout", "v1").get(shout, "d") == "D"
+    finally:
+        build_cache.use_memos(None)
+
+
+def test_a_rebuild_validates_only_the_translations_that_changed(tmp_path: Path, monkeypatch) -> None:
+    from tools import localize
+
+    source, translations = _project(tmp_path)
+    work = tmp_path / "generated"
+    validated: list[str] = []
+    policy = localize.refusals
+
+    def counted(english: str, translated: str, *, plain: bool = False) -> list[str]:
+        validated.append(translated)
+        return policy(english, translated, plain=plain)
+
+    monkeypatch.setattr(localize, "refusals", counted)
+    build_site(tmp_path / "out", ["zh"], jobs=1, work_dir=work, source_root=source, translations=translations,
+               emit=lambda line: None)
+    assert sorted(validated) == sorted(ZH.values())  # the page generation's verdicts (the worker's are its own)
+    validated.clear()
+    catalog = translations / "zh" / "core.py.json"
+    catalog.write_text(json.dumps(dict(ZH, **{"Double it.": "翻倍。"}), ensure_ascii=False), encoding="utf-8")
+    build_site(tmp_path / "out", ["zh"], jobs=1, work_dir=work, source_root=source, translations=translations,
+               emit=lambda line: None)
+    assert validated == ["翻倍。"]

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import functools
 import hashlib
 import html
 import json
@@ -331,12 +332,23 @@ class GeneratedPages:
 def generation_digest(lang: str, source_root: Path, translations: Path) -> str:
     """A hash of everything a language's generated pages are made from: the sources, the language's catalogs,
     the configuration, labels, home pages and assets, the generator's code and the versions of its libraries."""
+    h = hashlib.sha256(lang.encode())
+    for path, base in ((source_root, source_root), (translations / lang, translations)):
+        h.update(str(path).encode() + b"\0")
+        _hash_tree(h, path, base)
+    h.update(_shared_generation_digest(translations).encode())
+    return h.hexdigest()
+
+
+@functools.lru_cache(maxsize=4)
+def _shared_generation_digest(translations: Path) -> str:
+    """What every language's pages are made from besides its own sources and catalogs; hashed once per build
+    (`build_site` clears it), not once per language."""
     from tools.pages import ASSETS_DIR, KATEX_DIST
 
-    h = hashlib.sha256(lang.encode())
-    for path, base in ((source_root, source_root), (translations / lang, translations), (CONFIG_FILE, ROOT),
-                       (LABELS_FILE, LABELS_FILE.parent), (HOME_DIR, HOME_DIR), (ASSETS_DIR, ASSETS_DIR),
-                       (KATEX_DIST, KATEX_DIST), (TOOL_ROOT / "tools", TOOL_ROOT)):
+    h = hashlib.sha256()
+    for path, base in ((CONFIG_FILE, ROOT), (LABELS_FILE, LABELS_FILE.parent), (HOME_DIR, HOME_DIR),
+                       (ASSETS_DIR, ASSETS_DIR), (KATEX_DIST, KATEX_DIST), (TOOL_ROOT / "tools", TOOL_ROOT)):
         h.update(str(path).encode() + b"\0")
         _hash_tree(h, path, base)
     for package in ("markdown", "pymdown-extensions", "nh3", "pyyaml", "babel"):
@@ -419,6 +431,10 @@ def build_site(out: Path, languages: Iterable[str] | None = None, jobs: int = 0,
         return documents
 
     epoch = _source_date_epoch()
+    _shared_generation_digest.cache_clear()  # the files may have changed since the last build in this process
+    from tools.build_cache import use_memos
+
+    use_memos(work_dir / ".cache")  # what the page generation validated before (tools.localize)
 
     results: dict[str, LanguageResult] = {}
     specs: list[dict[str, Any]] = []

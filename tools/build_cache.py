@@ -21,6 +21,11 @@ same in every language, only the notes differ. The worker installs two caches be
   the elements marked `data-search-exclude` (our code columns and link bars: most of a page's tags), which the
   index leaves out anyway.
 
+- `memo/`: results of our own pure functions of text that every build of a language would otherwise compute again
+  (`memo`): the verdict of the validation policy on each translation (`tools.localize`), and the words of each run
+  of Chinese or Japanese text in the search index (`tools.segment`), keyed by their arguments and the version of
+  what computes them. The page generation of `tools.build` uses them too (`use_memos`).
+
 Clearing the folder only costs time; entries no build has used for a month are deleted after each build.
 """
 
@@ -62,6 +67,7 @@ def install(folder: Path, settings: str = "", api_inputs: Callable[[str], str] |
     if _INSTALLED.get("folder") == folder:
         return
     _INSTALLED["folder"] = folder
+    use_memos(folder)
     _install_templates(folder / "jinja")
     _install_highlight(folder / "highlight")
     _install_search(folder / "search")
@@ -69,6 +75,71 @@ def install(folder: Path, settings: str = "", api_inputs: Callable[[str], str] |
         _install_pages(folder / "pages", settings, api_inputs)
     if settings and outputs:
         _install_outputs(settings, *outputs)
+
+
+def use_memos(folder: Path | None) -> None:
+    """Keep the results of `memo` under `folder/memo/` (None: in this process only)."""
+    _MEMOS.clear()
+    if folder is None:
+        _INSTALLED.pop("memos", None)
+    else:
+        _INSTALLED["memos"] = Path(folder) / "memo"
+
+
+class Memo:
+    """The results of one pure function of JSON values, by their arguments: in memory, and one file each under the
+    cache folder when `use_memos` named one. `version` names what else the results depend on (the code and the
+    libraries that compute them); another version finds none of them."""
+
+    def __init__(self, kind: str, version: str) -> None:
+        folder = _INSTALLED.get("memos")
+        self.folder = folder / kind if folder is not None else None
+        self.version = version
+        self.known: dict[str, Any] = {}
+
+    def get(self, compute: Callable[..., Any], *arguments: Any) -> Any:
+        """`compute(*arguments)`, unless it was computed before."""
+        key = hashlib.sha256(json.dumps([self.version, arguments], ensure_ascii=False).encode()).hexdigest()
+        if key in self.known:
+            return self.known[key]
+        path = self.folder / key[:2] / f"{key}.json" if self.folder is not None else None
+        if path is not None:
+            try:
+                self.known[key] = json.loads(_used(path).read_text(encoding="utf-8"))
+                return self.known[key]
+            except (OSError, ValueError):
+                pass
+        value = self.known[key] = compute(*arguments)
+        if path is not None:
+            with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
+                write_atomic(path, json.dumps(value, ensure_ascii=False), sync=False)
+        return value
+
+
+_MEMOS: dict[tuple[str, str], Memo] = {}
+
+
+def memo(kind: str, version: str) -> Memo:
+    """This process's `Memo` of `kind` at `version`."""
+    if (kind, version) not in _MEMOS:
+        _MEMOS[kind, version] = Memo(kind, version)
+    return _MEMOS[kind, version]
+
+
+def code_version(*packages: str) -> str:
+    """A digest of the generator's code (every `tools/*.py`) and of the versions of `packages`: what a memo of our
+    functions depends on."""
+    from importlib import metadata
+
+    h = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        h.update(path.name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    for package in packages:
+        try:
+            h.update(f"{package}=={metadata.version(package)}".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{package} missing".encode())
+    return h.hexdigest()
 
 
 def prune(folder: Path, days: float = KEEP_DAYS) -> int:

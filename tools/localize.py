@@ -10,11 +10,13 @@ build says which entry was refused and why. (Not to be confused with the machine
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from tools.build_cache import Memo, code_version, memo
 from tools.document import split_blocks
 from tools.site_config import DEFAULT_SOURCE
 from tools.validate import refusals
@@ -24,6 +26,20 @@ _SECTION_TITLE = re.compile(
     r"^(Args|Arguments|Params|Parameters|Keyword Args|Keyword Arguments|Other Parameters|Returns|Return|Yields|"
     r"Yield|Receives|Raises|Raise|Exceptions|Warns|Warnings|Attributes|Functions|Methods|Classes|Modules|"
     r"Examples?|Notes?|Deprecated|Type Aliases)\s*(\([^)]*\))?:\s*$")
+
+
+def _refusals(english: str, translated: str, plain: bool) -> list[str]:
+    return refusals(english, translated, plain=plain)
+
+
+@functools.cache
+def _version() -> str:
+    return code_version("markdown", "pymdown-extensions", "nh3")
+
+
+def _verdicts() -> Memo:
+    """The verdicts of the policy on each translation, kept between builds: most translations do not change."""
+    return memo("verdicts", _version())
 
 
 @dataclass
@@ -44,7 +60,7 @@ class Localizer:
         entry = self.translations.get(english)
         if entry is None or not getattr(entry, "text", "").strip():
             return None
-        problems = refusals(english, entry.text, plain=plain)  # what `check` reports too
+        problems = _verdicts().get(_refusals, english, entry.text, plain)  # what `check` reports too
         if problems:
             short = english if len(english) <= 60 else english[:57] + "..."
             self.warnings.append(f"{self.origin}: refused the translation of {short!r}: {'; '.join(problems)}; "

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tools.build_cache import code_version, memo
 from tools.errors import UserError
 from tools.files import write_atomic
 
@@ -43,6 +44,10 @@ class Segmenter:
     # Japanese support cuts every indexed word again with its own segmenter, which would break words that the
     # query is cut into.
     browser_languages: tuple[str, ...] | None = None
+
+    def join(self, run: str) -> str:
+        """The words of `run`, joined by `WORD_BREAK`."""
+        return WORD_BREAK.join(word for word in self.cut(run) if word)
 
     @functools.cached_property
     def cut(self) -> Callable[[str], list[str]]:
@@ -81,18 +86,17 @@ SEGMENTERS: dict[str, Segmenter] = {
 }
 
 
-def segment(text: str, segmenter: Segmenter, cache: dict[str, str] | None = None) -> str:
+def segment(text: str, segmenter: Segmenter) -> str:
     """`text` with every run of the segmenter's script cut into words joined by `WORD_BREAK`.
 
-    A text already cut (words with `WORD_BREAK` between them) comes back unchanged, word by word.
+    A text already cut (words with `WORD_BREAK` between them) comes back unchanged, word by word. The words of
+    each run are remembered between builds (`tools.build_cache.memo`): loading jieba's dictionary alone takes
+    longer than reading them back.
     """
-    memo: dict[str, str] = {} if cache is None else cache
+    words = memo("segments", _version(segmenter.module))
 
     def cut(match: re.Match[str]) -> str:
-        run = match.group(0)
-        if run not in memo:
-            memo[run] = WORD_BREAK.join(word for word in segmenter.cut(run) if word)
-        return WORD_BREAK + memo[run] + WORD_BREAK
+        return WORD_BREAK + words.get(segmenter.join, match.group(0)) + WORD_BREAK
 
     cut_text = segmenter.runs.sub(cut, text)
     # One break between words, none at the edges of the text (as Material writes it for jieba).
@@ -114,17 +118,21 @@ def segment_search_index(path: Path, lang: str, segmenters: dict[str, Segmenter]
         separator = config["separator"]
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise UserError(f"{path}: not a search index of Material for MkDocs ({error})") from None
-    cache: dict[str, str] = {}
     for doc in docs:
         for key in ("title", "text"):
             if isinstance(doc.get(key), str):
-                doc[key] = segment(doc[key], segmenter, cache)
+                doc[key] = segment(doc[key], segmenter)
     config["separator"] = _with_word_break(separator)
     config["segment"] = f"[{segmenter.script}]+"
     if segmenter.browser_languages is not None:
         config["lang"] = list(segmenter.browser_languages)
     write_atomic(path, json.dumps(index, ensure_ascii=False, separators=(",", ":")), sync=False)
     return True
+
+
+@functools.cache
+def _version(module: str) -> str:
+    return code_version(module)
 
 
 def _with_word_break(separator: str) -> str:
