@@ -4,10 +4,10 @@
 #   OUT=/path/to/results benchmarks/gpu.sh
 #
 # 1. steps/s of whole updates (rollout + optimization) for 8, 32, 64 and 128 environments;
-# 2. the same for one count with --compile (torch.compile), if time allows;
+# 2. the same for one count with --compile (torch.compile), and for one count with --precision bf16, if time allows;
 # 3. Pong, trained for as many steps as fit in the rest of the budget, printing the score as it goes.
 #
-# What it writes under $OUT: throughput.json, throughput-compile.json, log.txt (everything printed) and
+# What it writes under $OUT: throughput.json, throughput-compile.json, throughput-bf16.json, log.txt (everything printed) and
 # results/pong-gpu/{metrics.csv,command.txt}, the run in the layout of reference_impl/ppo/results/<run-name>/.
 # Checkpoints and TensorBoard logs stay in a temporary folder. It runs the repository's virtual environment
 # (`make .venv/.stamp` creates it) unless PYTHON names another interpreter.
@@ -18,6 +18,8 @@
 #   NUM_STEPS     steps per rollout (128)
 #   UPDATES       timed updates per count, after one warm-up (2)
 #   COMPILE_ENVS  environment count timed with --compile, or 0 to skip (64)
+#   BF16_ENVS     environment count timed with --precision bf16, or 0 to skip (64)
+#   PRECISION     precision of the throughput table and of the Pong run: fp32 or bf16 (fp32)
 #   PONG_ENVS     environments of the Pong run (32)
 #   PONG_STEPS    at most this many Pong steps (0: as many as fit)
 #   DEVICE        torch device (auto: CUDA when available)
@@ -30,6 +32,8 @@ ENVS=${ENVS:-8 32 64 128}
 NUM_STEPS=${NUM_STEPS:-128}
 UPDATES=${UPDATES:-2}
 COMPILE_ENVS=${COMPILE_ENVS:-64}
+BF16_ENVS=${BF16_ENVS:-64}
+PRECISION=${PRECISION:-fp32}
 PONG_ENVS=${PONG_ENVS:-32}
 PONG_STEPS=${PONG_STEPS:-0}
 DEVICE=${DEVICE:-auto}
@@ -54,7 +58,8 @@ say "CPU: $(nproc) cores"
 say "throughput, steps/s of whole updates (one warm-up update, then the median of $UPDATES)"
 # shellcheck disable=SC2086
 timeout -k 10 $(( $(left) / 3 )) "$PYTHON" benchmarks/ppo_throughput.py --env ALE/Pong-v5 --device "$DEVICE" \
-    --num-steps "$NUM_STEPS" --updates "$UPDATES" --scaling $ENVS --json "$OUT/throughput.json" \
+    --num-steps "$NUM_STEPS" --updates "$UPDATES" --scaling $ENVS --precision "$PRECISION" \
+    --json "$OUT/throughput.json" \
     || say "throughput: stopped (exit $?)"
 
 # 2. torch.compile, for one count, in at most a quarter of what is left
@@ -63,6 +68,13 @@ if [ "$COMPILE_ENVS" != 0 ]; then
     timeout -k 10 $(( $(left) / 4 )) "$PYTHON" benchmarks/ppo_throughput.py --env ALE/Pong-v5 --device "$DEVICE" \
         --num-steps "$NUM_STEPS" --updates "$UPDATES" --scaling "$COMPILE_ENVS" --compile \
         --json "$OUT/throughput-compile.json" || say "compile: stopped (exit $?)"
+fi
+# bfloat16 autocast, for one count, in at most a quarter of what is left
+if [ "$BF16_ENVS" != 0 ]; then
+    say "throughput with --precision bf16, $BF16_ENVS envs"
+    timeout -k 10 $(( $(left) / 4 )) "$PYTHON" benchmarks/ppo_throughput.py --env ALE/Pong-v5 --device "$DEVICE" \
+        --num-steps "$NUM_STEPS" --updates "$UPDATES" --scaling "$BF16_ENVS" --precision bf16 \
+        --json "$OUT/throughput-bf16.json" || say "bf16: stopped (exit $?)"
 fi
 
 # 3. Pong for the rest of the budget. The number of steps comes from the measured speed, so that the learning rate
@@ -92,7 +104,7 @@ EOF
 run_name=pong-gpu
 run="$work/$run_name"
 args=(train --env ALE/Pong-v5 --num-envs "$PONG_ENVS" --num-steps "$NUM_STEPS" --total-steps "$total_steps"
-      --seed 1 --device "$DEVICE" --checkpoint-every 100000 --no-progress)
+      --seed 1 --device "$DEVICE" --precision "$PRECISION" --checkpoint-every 100000 --no-progress)
 say "Pong: $total_steps steps with $PONG_ENVS envs, at most ${pong_s}s"
 mkdir -p "$OUT/results/$run_name"
 echo "python -m reference_impl.ppo ${args[*]} --out runs/$run_name" > "$OUT/results/$run_name/command.txt"
