@@ -159,6 +159,10 @@ def configure_process(lang: str, handler: logging.Handler, level: int) -> None:
     wanted = language_handlers(lang).segmenter
     for module in set(SEGMENTERS.values()) - {wanted}:
         sys.modules[module] = None  # type: ignore[assignment]
+    if wanted is not None:
+        from tools.segment import SEGMENTERS as SEARCH_SEGMENTERS
+
+        SEARCH_SEGMENTERS[lang].cut  # noqa: B018 -- imports it as we configure it (jieba: quiet), before Material does
     for name in ("mkdocs", "annotated_ppo"):
         logger = logging.getLogger(name)
         logger.addHandler(handler)
