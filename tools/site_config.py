@@ -394,11 +394,14 @@ def load_settings(config: Mapping[str, Any] | None = None, origin: Path | None =
 def load_labels(path: Path | None = None, base: Mapping[str, Mapping[str, str]] | None = None,
                 ) -> dict[str, dict[str, str]]:
     """The site's own words per language (`site/labels.yml`), over `base` (the generator's, for a project that
-    brings labels for some languages only).
+    brings labels for some languages only: by default, for any file but the generator's own).
 
     Every language has every key of English, each a string, with the same `{placeholders}` as the English one.
     """
     path = path or project().labels_file
+    builtin = TOOL_SITE / "labels.yml"
+    if base is None and Path(path).resolve() != builtin.resolve() and builtin.is_file():
+        base = load_labels(builtin)  # a project's file may hold only the languages it added (add-language)
     data = _read_yaml(path, yaml.SafeLoader)
     if isinstance(data, dict) and base:
         data = {**{lang: dict(entries) for lang, entries in base.items()},
