@@ -54,3 +54,24 @@ def test_a_code_babel_does_not_know_or_a_language_the_site_has_is_refused(scratc
         "(ISO 639: en, ja, zh, ko, pt-BR, ...)")
     assert scratch_repo.error("add-language", "ja") == f"error: {config}: extra.literate.languages already has 'ja'"
     assert not (scratch_repo.translations / "xx-nowhere").exists()
+
+
+def test_a_language_material_has_no_translation_of_is_added_with_one_line_saying_so(scratch_repo) -> None:
+    before = _snapshot(scratch_repo.root)
+    result = scratch_repo.run("add-language", "sw")
+    assert result.returncode == 0, result.stdout + result.stderr
+    notes = [line for line in result.stdout.splitlines() if "Material for MkDocs" in line]
+    assert notes == [
+        "note: Material for MkDocs has no translation into Kiswahili (sw): its words (search box, table of contents, "
+        '...) are shown in English, marked lang="en"; translate them in tools/theme/labels.yml as sw: theme.<key>: text, '
+        "with the keys of Material's partials/languages/en.html (theme.search.placeholder, theme.toc, ...)"]
+    text = (scratch_repo.root / "tools" / "theme" / "labels.yml").read_text(encoding="utf-8")
+    block = text[text.index("\nsw:\n") + 1:].splitlines()
+    assert block[1].startswith("  # Material for MkDocs has no translation of this language")
+    assert '  language_switch: "Language"  # untranslated' in block  # Material has no word of it either
+    assert "      sw: Kiswahili" in (scratch_repo.root / "mkdocs.yml").read_text(encoding="utf-8").splitlines()
+    # Korean, which Material translates, gets no such line; and removing Kiswahili leaves nothing behind.
+    assert "Material for MkDocs has no" not in scratch_repo.run("add-language", "ko").stdout
+    for code in ("ko", "sw"):
+        assert scratch_repo.run("remove-language", code).returncode == 0
+    assert _snapshot(scratch_repo.root) == before

@@ -87,11 +87,16 @@ def language_overrides(config: Mapping[str, Any], settings: SiteSettings, lang: 
 
     `config` is the raw `mkdocs.yml` and `settings` what `tools.site_config.load_settings` read (and checked) from it.
     """
+    from tools import chrome
+    from tools.site_config import THEME_FALLBACK, project, untranslated_labels
+
     root = settings.site_url
     handlers = language_handlers(lang)
     theme_setting = config.get("theme") or {}
     theme = {"name": theme_setting} if isinstance(theme_setting, str) else copy.deepcopy(dict(theme_setting))
-    theme["language"] = handlers.theme
+    theme["language"] = handlers.theme  # Material's nearest language; English where it has none of `lang`'s
+    if not handlers.theme_translated:  # nor its direction: Babel's
+        theme.setdefault("direction", handlers.direction)
     # The generator's templates, unless the project brings its own (a path relative to mkdocs.yml).
     theme.setdefault("custom_dir", str(TOOL_SITE / "overrides"))
 
@@ -111,6 +116,12 @@ def language_overrides(config: Mapping[str, Any], settings: SiteSettings, lang: 
     extra["site_root"] = root
     extra["labels"] = dict(labels)
     extra["languages"] = dict(settings.languages)
+    extra["lang"] = lang  # the page's language (<html lang>, the switcher's current entry), whatever Material has
+    if handlers.marks_fallback:  # the theme's words shown in English are marked so (tools/theme/overrides, tools.chrome)
+        extra["theme_fallback"] = {"lang": THEME_FALLBACK, "mark": list(chrome.MARK)}
+        english = untranslated_labels(project().labels_file, lang)
+        if english:  # labels add-language wrote in the sources' language: the templates mark them so too
+            extra["untranslated_labels"] = {"lang": next(iter(settings.languages)), "keys": english}
     # Material shows the header's language switcher when this is set; our partial renders the links itself.
     extra["alternate"] = [{"name": name, "link": f"{root}{code}/", "lang": code}
                           for code, name in settings.languages.items()]
@@ -129,6 +140,8 @@ def language_overrides(config: Mapping[str, Any], settings: SiteSettings, lang: 
     }
     if "hooks" not in config:  # the sanitiser: the generator's, unless the project lists hooks of its own
         overrides["hooks"] = [str(TOOL_SITE / "hooks.py")]
+    if handlers.marks_fallback:  # and, after them, the hook that turns the marks into lang attributes
+        overrides["hooks"] = [*overrides.get("hooks", config.get("hooks") or []), str(Path(chrome.__file__))]
     if settings.links == "warn":  # broken links in the notes are listed by page generation, not fatal
         overrides["validation"] = {"links": {"not_found": "info", "anchors": "info"}}
     return overrides

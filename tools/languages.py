@@ -6,7 +6,10 @@ Adding a language:
 2. creates its empty catalogs, one per source file (`tools.catalog.update_all`, as `extract` does);
 3. writes its labels into the project's labels file: the words Material already translates (the language switch,
    "view code") from Material's own translations, the rest in English, each marked `# untranslated` for a
-   translator to find;
+   translator to find. Where Material has no translation of the language at all, its own words (search box, table
+   of contents, ...) are shown in English, marked `lang="en"` (`tools.chrome`), until the labels give them as
+   `theme.<key>` (the keys of Material's `partials/languages/en.html`): the command says so, and so does a comment
+   in the labels;
 4. writes its home page introduction (the English one, marked as untranslated English);
 5. adds it to `extra.literate.languages` in `mkdocs.yml`, last in the switcher.
 
@@ -28,11 +31,26 @@ import yaml
 
 from tools.errors import UserError
 from tools.files import write_atomic
-from tools.site_config import BLOCK, TOOL_ROOT, TOOL_SITE, key_line, languages_of, project, use_config
+from tools.site_config import (
+    BLOCK,
+    THEME_LABEL,
+    TOOL_ROOT,
+    TOOL_SITE,
+    UNTRANSLATED_COMMENT,
+    key_line,
+    language_handlers,
+    languages_of,
+    project,
+    use_config,
+)
 
 # Our labels that mean what one of Material's own words means: taken from its translation of the language.
 MATERIAL_LABELS = {"language_switch": "select.language", "view_code": "action.view"}
-UNTRANSLATED = "  # untranslated"
+UNTRANSLATED = "  " + UNTRANSLATED_COMMENT
+# Where Material has no translation of a language: what its labels say about Material's words.
+NO_THEME_TRANSLATION = ("  # Material for MkDocs has no translation of this language: its own words are shown in English "
+                        "(marked so)\n  # unless given here as theme.<key>: text, the keys of its "
+                        "partials/languages/en.html (theme.toc, ...)")
 
 
 @dataclass
@@ -120,7 +138,11 @@ def label_lines(code: str, english: dict[str, str]) -> list[str]:
     """The labels of a new language as YAML lines: Material's words where it has them, else marked English."""
     words = material_words(code)
     lines = [f"{code}:"]
+    if not language_handlers(code).theme_translated:
+        lines += NO_THEME_TRANSLATION.split("\n")
     for key, text in english.items():
+        if key.startswith(THEME_LABEL):  # the project's own words for Material's in English: not this language's
+            continue
         translated = words.get(MATERIAL_LABELS.get(key, ""), "").strip()
         value = json.dumps(translated or text, ensure_ascii=False)
         lines.append(f"  {key}: {value}" + ("" if translated else UNTRANSLATED))
@@ -275,10 +297,25 @@ def run_add(args: argparse.Namespace) -> int:
     """The `add-language` command."""
     change = add_language(args.code, args.name)
     print(_describe("added", change))
+    if not language_handlers(change.code).theme_translated:
+        print(theme_note(change))
     print(f"next: translate translations/{change.code}/ (python -m tools status --lang {change.code}), the labels "
           f"marked '# untranslated' and the glossary's terms (check asks each for '{change.code}'); "
           "python -m tools build")
     return 0
+
+
+def theme_note(change: LanguageChange) -> str:
+    """The line that says a language's chrome is Material's English, and where to translate it."""
+    labels = _labels_target()
+    try:
+        shown = labels.relative_to(project().root).as_posix()
+    except ValueError:
+        shown = str(labels)
+    return (f"note: Material for MkDocs has no translation into {change.name} ({change.code}): its words (search "
+            f'box, table of contents, ...) are shown in English, marked lang="en"; translate them in {shown} as '
+            f"{change.code}: theme.<key>: text, with the keys of Material's partials/languages/en.html "
+            "(theme.search.placeholder, theme.toc, ...)")
 
 
 def run_remove(args: argparse.Namespace) -> int:

@@ -30,6 +30,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -52,10 +53,16 @@ TOOL_DEFAULTS = TOOL_SITE / "defaults.yml"  # what a project's mkdocs.yml may le
 TOOL_KATEX = TOOL_SITE / "katex"  # KaTeX's dist, which setup.py copies into a wheel from node_modules
 PLACEHOLDER_REPO = "https://github.com/annotated-ppo/annotated-ppo"
 PLACEHOLDER_SITE = "https://annotated-ppo.github.io/annotated-ppo/"
-# Defaults of the block. The only language codes written in Python are these and the tables of per-language
-# handlers (search segmenters, machine-translation codes), which list what they know about.
+# Defaults of the block. The only language codes written in Python are these, the theme's own fallback and the
+# tables of per-language handlers (search segmenters, machine-translation codes), which list what they know about.
 DEFAULT_SOURCE = "en"
 DEFAULT_LANGUAGES = {DEFAULT_SOURCE: "English"}
+# The language of Material's (and lunr's) words for a language they have no translation of: Material shows its
+# English, which the site marks as such (lang="en", tools/chrome.py) on the pages of any other language.
+THEME_FALLBACK = "en"
+# A label `theme.<key>` is the site's own word for one of Material's (its partials/languages/en.html keys): it comes
+# before Material's translation (tools/theme/overrides/partials/language.html). No language needs one.
+THEME_LABEL = "theme."
 # The module of each language's search segmenter (the table is tools.segment.SEGMENTERS). Material's search imports
 # jieba whenever it can, and jieba would cut Japanese kanji apart: each build runs with the others blocked.
 SEGMENTERS = {lang: segmenter.module for lang, segmenter in SEARCH_SEGMENTERS.items()}
@@ -401,11 +408,15 @@ def load_settings(config: Mapping[str, Any] | None = None, origin: Path | None =
 def load_labels(path: Path | None = None, base: Mapping[str, Mapping[str, str]] | None = None,
                 ) -> dict[str, dict[str, str]]:
     """The site's own words per language (`site/labels.yml`), over `base` (the generator's, for a project that
-    brings labels for some languages only).
+    brings labels for some languages only: by default, for any file but the generator's own).
 
-    Every language has every key of English, each a string, with the same `{placeholders}` as the English one.
+    Every language has every key of English, each a string, with the same `{placeholders}` as the English one
+    (but `theme.<key>`, the site's own words for Material's, which any language may have or not).
     """
     path = path or project().labels_file
+    builtin = TOOL_SITE / "labels.yml"
+    if base is None and Path(path).resolve() != builtin.resolve() and builtin.is_file():
+        base = load_labels(builtin)  # a project's file may hold only the languages it added (add-language)
     data = _read_yaml(path, yaml.SafeLoader)
     if isinstance(data, dict) and base:
         data = {**{lang: dict(entries) for lang, entries in base.items()},
@@ -418,7 +429,7 @@ def load_labels(path: Path | None = None, base: Mapping[str, Mapping[str, str]] 
     for lang, entries in data.items():
         if not isinstance(entries, dict):
             raise UserError(f"{path}: {lang}: expected a mapping of label → text, found {type(entries).__name__}")
-        missing = sorted(set(english) - set(entries))
+        missing = sorted(key for key in set(english) - set(entries) if not key.startswith(THEME_LABEL))
         if missing:
             raise UserError(f"{path}: language '{lang}' lacks labels: {', '.join(missing)}")
         for key, value in entries.items():
@@ -431,6 +442,32 @@ def load_labels(path: Path | None = None, base: Mapping[str, Mapping[str, str]] 
     return labels
 
 
+UNTRANSLATED_COMMENT = "# untranslated"  # how add-language marks a label it wrote in English
+_UNTRANSLATED = re.compile(r"\s*#\s*untranslated\b")  # after a label's value: the comment, however spaced
+
+
+def untranslated_labels(path: Path, lang: str) -> list[str]:
+    """The keys of `lang`'s labels in `path` marked `# untranslated` (written in English by add-language, for a
+    translator to find): the pages show them marked as English. [] where the file or the language is absent."""
+    if not path.is_file():
+        return []
+    text = path.read_text(encoding="utf-8")
+    try:
+        document = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return []  # load_labels says what is wrong
+    lines = text.split("\n")
+    found: list[str] = []
+    for key, value in document.value if isinstance(document, yaml.MappingNode) else []:
+        if key.value != lang or not isinstance(value, yaml.MappingNode):
+            continue
+        for label, entry in value.value:
+            rest = lines[entry.end_mark.line][entry.end_mark.column:] if entry.end_mark.line < len(lines) else ""
+            if _UNTRANSLATED.match(rest):
+                found.append(str(label.value))
+    return found
+
+
 def _fields(template: str) -> set[str]:
     try:
         return {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
@@ -441,10 +478,7 @@ def _fields(template: str) -> set[str]:
 def site_labels(labels_file: Path) -> dict[str, dict[str, str]]:
     """The labels a site is built with: the project's (`labels_file`), over the generator's for the languages and
     keys it has not written (a project's file may hold just the language `add-language` appended)."""
-    builtin = TOOL_SITE / "labels.yml"
-    if labels_file == builtin or not labels_file.is_file():
-        return load_labels(builtin)
-    return load_labels(labels_file, load_labels(builtin))
+    return load_labels(labels_file if labels_file.is_file() else TOOL_SITE / "labels.yml")
 
 
 def load_site(config_file: Path | None = None, labels_file: Path | None = None,
@@ -477,27 +511,51 @@ class LanguageHandlers:
     theme: str  # Material's (and mkdocstrings') language for their own words
     search: str  # lunr's language for stemming and stop words
     segmenter: str | None  # a module Material's search uses to split words, if the language wants one
+    theme_translated: bool = True  # whether Material has the language (or its base): else `theme` is the fallback
+    direction: str = "ltr"  # the language's writing direction (Babel), for the theme where it has no translation
+
+    @property
+    def marks_fallback(self) -> bool:
+        """Whether the pages of the language mark the theme's words shown in its fallback language (English) as
+        such: on the pages of every language but the fallback's own (en, en-GB, ...)."""
+        return self.theme != THEME_FALLBACK or not self.theme_translated
+
+
+def base_language(lang: str) -> str:
+    """The language of a code without its region or script: `pt-BR` → `pt`, `zh_Hant` → `zh`."""
+    return lang.split("-")[0].split("_")[0]
 
 
 def language_handlers(lang: str) -> LanguageHandlers:
     """The handlers of `lang`: the code itself where Material and lunr know it, else its base language (pt-BR:
-    pt), else English (the pages are still in `lang`; only the chrome and the stemming are not)."""
+    pt), else English (the pages are still in `lang`; only the chrome and the search's word rules are not: the
+    chrome is marked as English, and lunr's English rules as Material sets them stem nothing, they only drop
+    English stop words)."""
     import importlib.util
+
+    from babel import Locale, UnknownLocaleError
 
     spec = importlib.util.find_spec("material")
     templates = Path(spec.origin).parent / "templates" if spec and spec.origin else Path("/nonexistent")
 
-    def nearest(folder: Path, pattern: str) -> str:
-        for code in (lang, lang.split("-")[0].split("_")[0]):
+    def nearest(folder: Path, pattern: str) -> str | None:
+        for code in (lang, base_language(lang)):
             if (folder / pattern.format(code)).is_file():
                 return code
-        return DEFAULT_SOURCE
+        return None
 
+    theme = nearest(templates / "partials" / "languages", "{}.html")
+    try:
+        direction = "rtl" if Locale.parse(lang.replace("-", "_")).character_order == "right-to-left" else "ltr"
+    except (UnknownLocaleError, ValueError, TypeError):
+        direction = "ltr"
     return LanguageHandlers(
-        theme=nearest(templates / "partials" / "languages", "{}.html"),
-        search=nearest(templates / "assets" / "javascripts" / "lunr" / "min", "lunr.{}.min.js")
+        theme=theme or THEME_FALLBACK,
+        search=(nearest(templates / "assets" / "javascripts" / "lunr" / "min", "lunr.{}.min.js") or THEME_FALLBACK)
         if lang != DEFAULT_SOURCE else DEFAULT_SOURCE,
-        segmenter=SEGMENTERS.get(lang),
+        segmenter=SEGMENTERS.get(lang, SEGMENTERS.get(base_language(lang))),
+        theme_translated=theme is not None,
+        direction=direction,
     )
 
 
