@@ -228,10 +228,15 @@ def _external(english: str, translated: str) -> list[str]:
             for url in extra]
 
 
-def _bidi(english: str, translated: str) -> list[str]:
+def _bidi_controls(text: str) -> Counter[str]:
     # As a reader's browser sees them: `&#x202e;` is the character too.
-    extra = Counter(char for char in html.unescape(translated) if char in BIDI_CONTROLS) - Counter(
-        char for char in html.unescape(english) if char in BIDI_CONTROLS)
+    seen = html.unescape(text)
+    return Counter() if BIDI_CONTROLS.isdisjoint(seen) else Counter(char for char in seen if char in BIDI_CONTROLS)
+
+
+def _bidi(english: str, translated: str) -> list[str]:
+    found = _bidi_controls(translated)
+    extra = found - _bidi_controls(english) if found else ()
     return [f"bidirectional control character U+{ord(char):04X} is not allowed" for char in extra]
 
 
