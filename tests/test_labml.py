@@ -142,3 +142,16 @@ def test_catalogs_are_saved_together_and_a_failed_save_is_raised_after_the_other
     assert str(translations / "ja" / "ppo") in str(raised.value)
     assert Catalog.load("zh", README, translations).fuzzy["Proximal Policy Optimization - PPO"]["suggestion"] == \
         "近端策略优化-PPO"
+
+
+def test_the_import_benchmark_runs_at_a_small_size() -> None:
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run([sys.executable, str(root / "benchmarks" / "labml_import.py"), "--messages", "300",
+                             "--catalogs", "10", "--entries", "100"], capture_output=True, text=True, check=True,
+                            cwd=root, timeout=300)
+    lines = result.stdout.splitlines()
+    assert len(lines) == 2 and lines[1].startswith("import-labml --exact-as-machine 10 catalogs, 100 entries")
+    assert "s CPU)" in lines[0] and "not configured: {'si': 1}" in lines[0]
