@@ -126,3 +126,32 @@ def test_exact_match_never_replaces_another_waiting_suggestion(translations: Pat
     assert report.machine == 3 and report.skipped == 1
     catalog = Catalog.load("zh", README, translations)
     assert catalog.entries[title] == "" and catalog.fuzzy[title]["suggestion"] == "近端策略优化"
+
+
+def test_catalogs_are_saved_together_and_a_failed_save_is_raised_after_the_others(translations: Path,
+                                                                                 tmp_path: Path) -> None:
+    # The same page in Japanese and Chinese; our Japanese catalog's folder cannot be made (a file is in the way).
+    folder = tmp_path / "translate_cache"
+    folder.mkdir()
+    for name in ("readme.ja.json", "readme.zh.json"):
+        shutil.copy(FIXTURES / "labml" / "ppo-readme.zh.json", folder / name)
+    shutil.rmtree(translations / "ja" / "ppo")
+    (translations / "ja" / "ppo").write_text("not a folder\n", encoding="utf-8")
+    with pytest.raises(OSError) as raised:
+        labml.import_directory(folder, None, translations, languages=("ja", "zh"))
+    assert str(translations / "ja" / "ppo") in str(raised.value)
+    assert Catalog.load("zh", README, translations).fuzzy["Proximal Policy Optimization - PPO"]["suggestion"] == \
+        "近端策略优化-PPO"
+
+
+def test_the_import_benchmark_runs_at_a_small_size() -> None:
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run([sys.executable, str(root / "benchmarks" / "labml_import.py"), "--messages", "300",
+                             "--catalogs", "10", "--entries", "100"], capture_output=True, text=True, check=True,
+                            cwd=root, timeout=300)
+    lines = result.stdout.splitlines()
+    assert len(lines) == 2 and lines[1].startswith("import-labml --exact-as-machine 10 catalogs, 100 entries")
+    assert "s CPU)" in lines[0] and "not configured: {'si': 1}" in lines[0]

@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from tools import check, extract_cmd, validate
@@ -175,3 +176,64 @@ def test_what_check_accepts_the_build_publishes_unaltered(data) -> None:
     assert (shown, warnings) == (translation, [])  # not dropped
     rendered = render_markdown(translation)
     assert _events(sanitize_html(rendered)) == _events(rendered)  # not altered
+
+
+# --- the fast path: inert text is not rendered, and that changes no verdict ----------------------------------------
+
+# Characters and pieces near every Markdown construct of the site, the inert ones (no `<`, `&`, `[`, `{`, `|`,
+# backtick, `_`) most often, so that most generated texts are inert and many are one character away from not being.
+INERT_CHARACTERS = "abcXYZ 019.,;:'\"-+=*#>$\\()!?~^%@/\n\t３٣方策\u00a0\u2028\u3000"
+OTHER_CHARACTERS = "<&[]{}|`_\r\x02\x03\x0b\x7f\uff3f\ufe4d\u202e"
+PIECES = ["# ", "## title", "\n---\n", "\n===", "- ", "* ", "+ ", "1. ", "3. ", "３. ", "2024.\tx", "3.x", "3)", "> ",
+          "    code", "\n\n", "  \n", "!!! note", "!! !", "??? note", "???+ x", "? ?", "~~~", "~~ ~", "***", "**b**",
+          "*e*", "$x$", "$$x$$", "\\(x\\)", "\\[x\\]", "\\begin", "x: y\n: z", "__", "__config", "＿＿config",
+          "`c`", "```\nx\n```", "`#!py x`", "[a](b)", "![i](https://e.example/p.png)", "{: #__config }",
+          "<b>", "<!-- c -->", "&#x202e;", "&amp;", "a | b\n--|--", "*[PPO]: p", "[^1]", "- [ ] t",
+          "\x02!\x03", "!!\x02!", "$x_{1}$"]
+INERT_PIECES = [piece for piece in PIECES if not set(piece) - set(INERT_CHARACTERS)]
+texts = st.one_of(
+    st.lists(st.one_of(st.text(INERT_CHARACTERS, max_size=6), st.text(OTHER_CHARACTERS, max_size=1),
+                       st.sampled_from(PIECES)), max_size=8).map("".join),
+    st.lists(st.one_of(st.text(INERT_CHARACTERS, max_size=6), st.sampled_from(INERT_PIECES)), max_size=8).map("".join))
+
+
+@settings(max_examples=600, deadline=None)
+@given(texts)
+def test_inert_text_renders_to_nothing_the_rules_read(text: str) -> None:
+    """The fast path's claim: whatever `_inert` lets through, the full rendering finds nothing in either."""
+    event("inert" if validate._inert(text) else "not inert")
+    assert validate._rendering(text) == validate._full_rendering(text)
+    assert validate._unsafe_schemes(text) == (Counter() if validate._inert(text) else validate._unsafe_schemes(text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts, texts)
+def test_the_fast_path_gives_the_verdicts_of_the_full_path(english: str, translation: str) -> None:
+    fast = (validate.refusals(english, translation), validate.refusals(english, translation, plain=True),
+            validate.translation_faults(english, translation))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(validate, "_inert", lambda text: False)  # every text rendered and read in full
+        full = (validate.refusals(english, translation), validate.refusals(english, translation, plain=True),
+                validate.translation_faults(english, translation))
+    assert fast == full
+
+
+@pytest.mark.parametrize("text", [
+    "Plain prose: a value (the return), 3 items, 2.5 s, $x$ and \\(y\\)! Why? ~10 s.", "# A heading\n\nText.",
+    "Title\n=====", "- one\n- two\n\n> quoted", "    indented code", "方策の勾配、３つ。", "1.5 is not a list"])
+def test_inert_texts(text: str) -> None:
+    assert validate._inert(text)
+    assert validate._full_rendering(text) == validate._Rendering()
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("# __config", "reserved_ids"),
+    ("＿＿config\n---", "reserved_ids"), ("!!! md-search\n    x", "attributes"), ("??? md-x\n    x", "attributes"),
+    ("~~~\nx\n~~~", "attributes"), ("`#!py x`", "attributes"), ("a <!-- c -->", "comments"),
+    ("x\n{: #__config }", "attributes"), ("![p](https://e.example/p.png)", "fetched"), ("<script>x</script>", "unsafe"),
+    ("!!\x02! md-x\n    x", "attributes")])
+def test_texts_that_are_not_inert(text: str, found: str) -> None:
+    """The exclusions of `_inert` are needed: each of these texts gives a rule something to read. (One is only a
+    guard: `3. item` would be `<ol start="3">` were the renderer made with `lazy_ol=False`.)"""
+    assert not validate._inert(text)
+    assert getattr(validate._full_rendering(text), found)

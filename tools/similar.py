@@ -10,6 +10,7 @@ small sets (one file's obsolete strings) are compared exhaustively.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -58,7 +59,7 @@ class SimilarIndex:
                            if word in self._postings), key=len)[:RARE_WORDS]
         if not postings:  # no word in common with any candidate: nothing can be similar enough
             return None
-        hits = Counter(number for posting in postings for number in posting)
+        hits = Counter(itertools.chain.from_iterable(postings))
         # Similar strings have similar lengths: 2·min / (a + b) ≥ cutoff bounds the ratio of the two.
         shortest = len(text) * cutoff / (2 - cutoff)
         longest = len(text) * (2 - cutoff) / cutoff if cutoff else float("inf")

@@ -35,12 +35,15 @@ from __future__ import annotations
 import functools
 import html
 import json
+import re
+import unicodedata
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 from tools.protect import LABML_PLACEHOLDER_RE, PLACEHOLDER_RE, scan
+from tools.sanitize import _Tags
 
 # Limits (documented in translations/README.md). The longest message of this repository is under 1,000 characters
 # and its largest catalog under 30 kB; these leave room for any real note and refuse what would stall a check.
@@ -56,6 +59,7 @@ RENDERER_ATTRIBUTES = frozenset({("class", "arithmatex")})
 # Attributes that make a reader's browser fetch their URL as the page loads.
 FETCHED_ATTRIBUTES = frozenset({"src"})
 
+HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 VOID_TAGS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
                        "track", "wbr"})
 URL_ATTRIBUTES = ("href", "src", "action", "formaction", "xlink:href", "poster")
@@ -70,62 +74,75 @@ def short(text: str, limit: int = 60) -> str:
 
 # --- what the rendered text contains ----------------------------------------------------------------------------
 
-
-@functools.lru_cache(maxsize=8192)
-def _html(text: str) -> str:
-    """The text rendered as the site renders it."""
-    from tools.sanitize import render_markdown
-
-    return render_markdown(text)
-
-
-@functools.lru_cache(maxsize=8192)
-def _rendered(text: str) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
-    """The start tags of the rendered text, with their attributes."""
-    from tools.sanitize import start_tags
-
-    return tuple((tag, tuple(attrs.items())) for tag, attrs in start_tags(_html(text)))
-
-
-def _attributes(text: str) -> Counter[tuple[str, str]]:
-    """(name, value) of every attribute the rendered text sets, except prose and fetched URLs (judged apart)."""
-    return Counter((name, value) for _, attrs in _rendered(text) for name, value in attrs
-                   if name not in TEXT_ATTRIBUTES and name not in FETCHED_ATTRIBUTES and name != "href"
-                   and (name, value) not in RENDERER_ATTRIBUTES)
+# Inert text: Markdown that no renderer of the site turns into anything a refusal reads. The rules below read five
+# things from a rendering (what the sanitiser removes, comments, attributes, `__` heading ids, fetched URLs) and
+# each is empty for inert text, so such a text is not rendered at all (`_rendering`; `_full_rendering` renders).
+# Why each is empty, from the site's extensions (tools.sanitize._MARKDOWN_EXTENSIONS):
+# - no `<` (raw HTML, comments, autolinks, md_in_html) and no `&` (entities): every tag comes from Markdown;
+# - then a tag has attributes only from `[` (links, images, footnotes, abbreviations, task lists), `{` (attribute
+#   lists), `|` (tables), a backtick (inline `#!lang` highlighting, ``` fences), `~~~` (fences), `!!!` and `???`
+#   (admonitions, details), all excluded, and a digit, `.` and a space (`3. x`: `<ol start="3">` were the renderer
+#   made with `lazy_ol=False`), excluded as a guard; arithmatex's `class="arithmatex"` (from `$` or `\(`) is
+#   allowed by the sanitiser and not counted (`RENDERER_ATTRIBUTES`);
+# - headings (`#`, setext underlines) get no id from the renderer, and a table-of-contents slug can begin with `__`
+#   only if the heading holds `_`, or a character that NFKD turns into `_` (`＿`, which `slugify` folds);
+# - control characters are excluded (the renderer deletes STX and ETX, which could join `!!` and `!`; `\r` ends
+#   a line).
+# `test_validate.py` checks `_rendering(text) == _full_rendering(text)` on generated texts full of these characters.
+_NOT_INERT = re.compile(r"[<&\[\]{}|`\x00-\x08\x0b-\x1f\x7f]|!!!|\?\?\?|~~~|\d\.[ \t]")
 
 
-class _Headings(HTMLParser):
-    """The text of each heading of an HTML fragment."""
+def _inert(text: str) -> bool:
+    """Whether the text is inert Markdown (above): its rendering gives the refusals nothing to read."""
+    if _NOT_INERT.search(text):
+        return False
+    return "_" not in (text if text.isascii() else unicodedata.normalize("NFKD", text))
+
+
+class _Page(_Tags):
+    """A rendered text read once: its start tags and comments (as `tools.sanitize` reads them) and headings."""
 
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.texts: list[str] = []
-        self._open = False
+        super().__init__()
+        self.headings: list[str] = []
+        self._heading = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
-            self.texts.append("")
-            self._open = True
+        super().handle_starttag(tag, attrs)
+        self._open(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        super().handle_startendtag(tag, attrs)  # recorded as a start tag, as `tools.sanitize.start_tags` does
+        self._open(tag)  # and, for the headings, opened and closed (`<h2/>`), as `HTMLParser` does by default
+        self.handle_endtag(tag)
+
+    def _open(self, tag: str) -> None:
+        if tag in HEADING_TAGS:
+            self.headings.append("")
+            self._heading = True
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
-            self._open = False
+        if tag in HEADING_TAGS:
+            self._heading = False
 
     def handle_data(self, data: str) -> None:
-        if self._open:
-            self.texts[-1] += data
+        if self._heading:
+            self.headings[-1] += data
 
 
-def _heading_ids(text: str) -> Counter[str]:
-    """The ids the site's table of contents would give the headings of the text (either slugify it may use)."""
-    from markdown.extensions.toc import slugify
-    from pymdownx.slugs import slugify as configurable
+@dataclass(frozen=True)
+class _Rendering:
+    """What the refusals read from a text as the site renders it (read-only: shared by the cache)."""
 
-    parser = _Headings()
-    parser.feed(_html(text))
-    parser.close()
-    return Counter(slug for heading in parser.texts for slug in {slugify(heading, "-"), configurable(case="lower")(
-        heading, "-")})
+    unsafe: tuple[str, ...] = ()  # what the page sanitiser would remove (`tools.sanitize.unsafe_content`)
+    comments: int = 0
+    # (name, value) of every attribute set, except prose, links, fetched URLs and the renderer's own (judged apart)
+    attributes: Counter[tuple[str, str]] = field(default_factory=Counter)
+    reserved_ids: Counter[str] = field(default_factory=Counter)  # table-of-contents ids beginning with `__`
+    fetched: Counter[str] = field(default_factory=Counter)  # external URLs a reader's browser would fetch
+
+
+_NOTHING = _Rendering()
 
 
 def _is_external(url: str) -> bool:
@@ -133,9 +150,37 @@ def _is_external(url: str) -> bool:
     return compact.startswith("//") or ":" in compact.split("/", 1)[0]
 
 
-def _fetched(text: str) -> Counter[str]:
-    return Counter(value for _, attrs in _rendered(text) for name, value in attrs
-                   if name in FETCHED_ATTRIBUTES and _is_external(value))
+def _slugs(heading: str) -> set[str]:
+    """The ids the site's table of contents may give a heading (either slugify it may use)."""
+    from markdown.extensions.toc import slugify
+    from pymdownx.slugs import slugify as configurable
+
+    return {slugify(heading, "-"), configurable(case="lower")(heading, "-")}
+
+
+@functools.lru_cache(maxsize=16384)
+def _full_rendering(text: str) -> _Rendering:
+    """The text rendered as the site renders it, and read once for every rule."""
+    from tools.sanitize import render_markdown, unsafe_content
+
+    page = _Page()
+    page.feed(render_markdown(text))
+    page.close()
+    attributes = [(name, value) for _, attrs in page.tags for name, value in attrs.items()]
+    return _Rendering(
+        unsafe=tuple(unsafe_content(text)),
+        comments=page.comments,
+        attributes=Counter((name, value) for name, value in attributes
+                           if name not in TEXT_ATTRIBUTES and name not in FETCHED_ATTRIBUTES and name != "href"
+                           and (name, value) not in RENDERER_ATTRIBUTES),
+        reserved_ids=Counter(slug for heading in page.headings for slug in _slugs(heading) if slug.startswith("__")),
+        fetched=Counter(value for name, value in attributes if name in FETCHED_ATTRIBUTES and _is_external(value)),
+    )
+
+
+def _rendering(text: str) -> _Rendering:
+    """`_full_rendering`, without rendering inert text (whose rendering holds nothing the rules read)."""
+    return _NOTHING if _inert(text) else _full_rendering(text)
 
 
 # --- the refusals --------------------------------------------------------------------------------------------------
@@ -146,43 +191,52 @@ def _size(english: str, translated: str) -> list[str]:
             for what, text in (("English", english), ("translation", translated)) if len(text) > MAX_ENTRY_CHARS]
 
 
-def _markup(english: str, translated: str) -> list[str]:
-    from tools.sanitize import unsafe_content
+# Each rule reads the English only when the translation has something to compare: most have nothing (and then
+# the English, often not inert, is not rendered).
 
-    extra = Counter(unsafe_content(translated)) - Counter(unsafe_content(english))
+
+def _markup(english: str, translated: str) -> list[str]:
+    found = _rendering(translated).unsafe
+    extra = Counter(found) - Counter(_rendering(english).unsafe) if found else ()
     return [f"{problem} is not allowed" for problem in extra]
 
 
 def _comments(english: str, translated: str) -> list[str]:
-    from tools.sanitize import comment_count
-
-    extra = comment_count(_html(translated)) - comment_count(_html(english))
+    found = _rendering(translated).comments
+    extra = found - _rendering(english).comments if found else 0
     return ["an HTML comment that the English does not have is not allowed (pages drop comments)"] if extra > 0 else []
 
 
 def _attribute_list(english: str, translated: str) -> list[str]:
-    extra = _attributes(translated) - _attributes(english)
+    found = _rendering(translated).attributes
+    extra = found - _rendering(english).attributes if found else ()
     return [f"attribute {name}={short(value, 40)} that the English does not have is not allowed (attribute lists "
             "may only keep the English's ids, classes and attributes)" for name, value in extra]
 
 
 def _reserved_ids(english: str, translated: str) -> list[str]:
-    extra = Counter({slug: n for slug, n in _heading_ids(translated).items() if slug.startswith("__")}) - \
-        _heading_ids(english)
+    found = _rendering(translated).reserved_ids
+    extra = found - _rendering(english).reserved_ids if found else ()
     return [f"a heading whose id would be {short(slug, 40)} is not allowed (ids beginning with __ are the theme's)"
             for slug in extra]
 
 
 def _external(english: str, translated: str) -> list[str]:
-    extra = _fetched(translated) - _fetched(english)
+    found = _rendering(translated).fetched
+    extra = found - _rendering(english).fetched if found else ()
     return [f"external image {short(url, 60)} is not allowed (readers' browsers would fetch it from another host)"
             for url in extra]
 
 
-def _bidi(english: str, translated: str) -> list[str]:
+def _bidi_controls(text: str) -> Counter[str]:
     # As a reader's browser sees them: `&#x202e;` is the character too.
-    extra = Counter(char for char in html.unescape(translated) if char in BIDI_CONTROLS) - Counter(
-        char for char in html.unescape(english) if char in BIDI_CONTROLS)
+    seen = html.unescape(text)
+    return Counter() if BIDI_CONTROLS.isdisjoint(seen) else Counter(char for char in seen if char in BIDI_CONTROLS)
+
+
+def _bidi(english: str, translated: str) -> list[str]:
+    found = _bidi_controls(translated)
+    extra = found - _bidi_controls(english) if found else ()
     return [f"bidirectional control character U+{ord(char):04X} is not allowed" for char in extra]
 
 
@@ -193,13 +247,16 @@ def unsafe_url(url: str) -> str | None:
 
 
 def _unsafe_schemes(text: str) -> Counter[str]:
+    if _inert(text):  # no `<` (tags) and no `[` (links): no URL to read
+        return Counter()
     parts = _parts(text)
     return Counter(filter(None, map(unsafe_url, [url for url, _ in parts.links] + parts.structure.urls)))
 
 
 def _schemes(english: str, translated: str) -> list[str]:
     # The rendered HTML is judged by `markup`; this reads the URLs as written, whatever a renderer makes of them.
-    extra = _unsafe_schemes(translated) - _unsafe_schemes(english)
+    found = _unsafe_schemes(translated)
+    extra = found - _unsafe_schemes(english) if found else ()
     return [f"{scheme} URL is not allowed" for scheme in extra]
 
 
@@ -315,7 +372,9 @@ def _prose(text: str) -> str:
     return text.replace("<", "&lt;").replace(">", "&gt;")
 
 
+@functools.lru_cache(maxsize=16384)
 def _parts(text: str) -> _Parts:
+    """What `text` holds (read-only: cached, since `schemes` and the fidelity rules read both texts' parts)."""
     spans = scan(text)
     maths, code, urls, placeholders = Counter(), Counter(), Counter(), Counter()
     html: list[str] = []
