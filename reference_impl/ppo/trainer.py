@@ -241,25 +241,28 @@ class Trainer:
         # The games that ended during this rollout
         finished = []
 
-        for t in range(steps):
-            # $s_t$, copied to the device
-            self.transfer.upload(self.observations, observations[t])
-            # $a_t \sim \pi_{\theta_{old}}(\cdot|s_t)$
-            actions[t], log_probs[t], values[t] = self.sample_actions(observations[t])
-            # Take the actions in the games: the actions are the only thing that comes back from the device
-            step = self.games.step(self.transfer.download(actions[t]))
-            # Clip the rewards to $\{-1, 0, +1\}$, as in the published results; the games keep the raw score
-            rewards[t] = torch.from_numpy(np.sign(step.rewards))
-            # A lost life or a game over is terminal
-            terminated[t] = torch.from_numpy(step.terminated)
-            # The episode ends there, or at the time limit
-            episode_ends[t] = torch.from_numpy(step.terminated | step.truncated)
-            # Bootstrap a truncated episode from the value of its final observation
-            for env, final_observation in step.final_observations.items():
-                truncated_values[(t, env)] = self.values_of(torch.from_numpy(final_observation[None]))[0]
-            finished.extend(step.finished)
-            # $s_{t+1}$
-            self.observations = step.observations
+        # With `--precision bf16`, one autocast region for the whole rollout: the parameters, which do not change
+        # until the update, are cast to bfloat16 once, not at every step
+        with self.autocast():
+            for t in range(steps):
+                # $s_t$, copied to the device
+                self.transfer.upload(self.observations, observations[t])
+                # $a_t \sim \pi_{\theta_{old}}(\cdot|s_t)$
+                actions[t], log_probs[t], values[t] = self.sample_actions(observations[t])
+                # Take the actions in the games: the actions are the only thing that comes back from the device
+                step = self.games.step(self.transfer.download(actions[t]))
+                # Clip the rewards to $\{-1, 0, +1\}$, as in the published results; the games keep the raw score
+                rewards[t] = torch.from_numpy(np.sign(step.rewards))
+                # A lost life or a game over is terminal
+                terminated[t] = torch.from_numpy(step.terminated)
+                # The episode ends there, or at the time limit
+                episode_ends[t] = torch.from_numpy(step.terminated | step.truncated)
+                # Bootstrap a truncated episode from the value of its final observation
+                for env, final_observation in step.final_observations.items():
+                    truncated_values[(t, env)] = self.values_of(torch.from_numpy(final_observation[None]))[0]
+                finished.extend(step.finished)
+                # $s_{t+1}$
+                self.observations = step.observations
 
         # $V(s'_t)$: the value of the next observation, $V(s_{t+1})$, and for the last step
         # the value of the observation after the rollout
