@@ -172,3 +172,22 @@ def test_a_rebuild_validates_only_the_translations_that_changed(tmp_path: Path, 
     build_site(tmp_path / "out", ["zh"], jobs=1, work_dir=work, source_root=source, translations=translations,
                emit=lambda line: None)
     assert validated == ["翻倍。"]
+
+
+def test_prune_deletes_what_no_build_used_for_a_month_at_most_once_a_day(tmp_path: Path) -> None:
+    import os
+    import time
+
+    from tools.build_cache import prune
+
+    old, recent = tmp_path / "ab" / "old.json", tmp_path / "cd" / "recent.json"
+    for path in (old, recent):
+        path.parent.mkdir()
+        path.write_text("{}")
+    month = time.time() - 31 * 86400
+    os.utime(old, (month, month))
+    assert prune(tmp_path) == 1 and not old.exists() and recent.exists()
+    old.write_text("{}")
+    os.utime(old, (month, month))
+    assert prune(tmp_path) == 0 and old.exists()  # pruned less than a day ago
+    assert prune(tmp_path, every=0) == 1 and not old.exists() and recent.exists()

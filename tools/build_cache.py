@@ -26,7 +26,7 @@ same in every language, only the notes differ. The worker installs two caches be
   of Chinese or Japanese text in the search index (`tools.segment`), keyed by their arguments and the version of
   what computes them. The page generation of `tools.build` uses them too (`use_memos`).
 
-Clearing the folder only costs time; entries no build has used for a month are deleted after each build.
+Clearing the folder only costs time; entries no build has used for a month are deleted after a build, once a day.
 """
 
 from __future__ import annotations
@@ -142,13 +142,24 @@ def code_version(*packages: str) -> str:
     return h.hexdigest()
 
 
-def prune(folder: Path, days: float = KEEP_DAYS) -> int:
-    """Delete the entries under `folder` that no build has used for `days`; returns how many."""
-    limit = time.time() - days * 86400
+PRUNE_EVERY = 86400  # seconds: walking the whole cache after every build cost more than an edit's rebuild saved
+
+
+def prune(folder: Path, days: float = KEEP_DAYS, every: float = PRUNE_EVERY) -> int:
+    """Delete the entries under `folder` that no build has used for `days`, unless that was done less than `every`
+    seconds ago; returns how many."""
+    stamp = Path(folder) / ".pruned"
+    now = time.time()
+    with contextlib.suppress(OSError):
+        if now - stamp.stat().st_mtime < every:
+            return 0
+    with contextlib.suppress(OSError):
+        write_atomic(stamp, b"", sync=False)
+    limit = now - days * 86400
     removed = 0
     for path in Path(folder).rglob("*"):
         try:
-            if path.is_file() and path.stat().st_mtime < limit:
+            if path.is_file() and path != stamp and path.stat().st_mtime < limit:
                 path.unlink()
                 removed += 1
         except OSError:
