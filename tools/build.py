@@ -225,13 +225,9 @@ def settings_digest(overrides: Mapping[str, Any]) -> str:
     _hash_tree(h, CONFIG_FILE, ROOT)
     for path in _TEMPLATE_INPUTS:
         _hash_tree(h, path, path.parent)
-    for path in sorted((TOOL_ROOT / "tools").glob("*.py")):  # all of our code: a hand list drifts from it
-        _hash_tree(h, path, TOOL_ROOT)
-    for package in _PACKAGES:
-        try:
-            h.update(f"{package}=={metadata.version(package)}".encode())
-        except metadata.PackageNotFoundError:
-            h.update(f"{package} missing".encode())
+    from tools.build_cache import code_version
+
+    h.update(code_version(*_PACKAGES).encode())  # all of our code (a hand list drifts from it) and the libraries
     return h.hexdigest()
 
 

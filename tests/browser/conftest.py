@@ -124,6 +124,18 @@ def artifacts() -> Path:
 
 
 @pytest.fixture
+def tab(browser_context: Any) -> Iterator[Any]:
+    """A fresh tab that records console errors and script errors, for a test that serves a site of its own."""
+    page = browser_context.new_page()
+    page.problems = []
+    page.on("pageerror", lambda error: page.problems.append(f"script error on {page.url}: {error}"))
+    page.on("console", lambda message: page.problems.append(f"console error on {page.url}: {message.text}")
+            if message.type == "error" else None)
+    yield page
+    page.close()
+
+
+@pytest.fixture
 def page(browser_context: Any, site_server: str) -> Iterator[Any]:
     """A fresh tab that records console errors, script errors and every request that leaves 127.0.0.1."""
     tab = browser_context.new_page()

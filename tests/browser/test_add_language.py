@@ -13,7 +13,6 @@ import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -59,14 +58,6 @@ def korean_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
     server.shutdown()
     server.server_close()
 
-
-@pytest.fixture
-def tab(browser_context: Any) -> Iterator[Any]:
-    page = browser_context.new_page()
-    page.problems = []
-    page.on("pageerror", lambda error: page.problems.append(f"script error on {page.url}: {error}"))
-    yield page
-    page.close()
 
 
 def test_the_added_language_has_a_site_with_its_words_and_english_marked_as_english(korean_site, tab) -> None:

@@ -60,16 +60,6 @@ def swahili_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str
     server.server_close()
 
 
-@pytest.fixture
-def tab(browser_context: Any) -> Iterator[Any]:
-    page = browser_context.new_page()
-    page.problems = []
-    page.on("pageerror", lambda error: page.problems.append(f"script error on {page.url}: {error}"))
-    page.on("console", lambda message: page.problems.append(f"console error on {page.url}: {message.text}")
-            if message.type == "error" else None)
-    yield page
-    page.close()
-
 
 def _pages(out: Path, lang: str) -> list[str]:
     return sorted("" if path.parent == out / lang else path.parent.relative_to(out / lang).as_posix() + "/"
