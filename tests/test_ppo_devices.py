@@ -59,6 +59,12 @@ def test_bf16_runs_the_model_in_bfloat16_and_keeps_float32_state(tmp_path):
     rollout = bf16.rollout()
     assert set(seen) == {torch.bfloat16} and len(seen) >= TINY.num_steps
     assert rollout["log_probs"].dtype == rollout["values"].dtype == torch.float32
+    # The update's forward pass, in the same precision on the whole batch, gives back the rollout's
+    # log-probabilities: before the first step the probability ratio is 1, up to float32 rounding
+    with torch.no_grad(), bf16.autocast():
+        logits, _ = bf16.learn(bf16.model.prepare(rollout["observations"].flatten(0, 1)))
+    again = torch.log_softmax(logits.float(), -1).gather(-1, rollout["actions"].flatten()[:, None]).squeeze(-1)
+    torch.testing.assert_close(again, rollout["log_probs"].flatten(), rtol=0, atol=1e-6)
     before = [parameter.detach().clone() for parameter in bf16.model.parameters()]
     fp32.generator.set_state(bf16.generator.get_state())
     seen.clear()

@@ -38,3 +38,24 @@ def test_a_file_that_is_not_a_search_index_is_a_one_line_error(tmp_path: Path) -
     index.write_text("[]", encoding="utf-8")
     with pytest.raises(UserError, match=r"search_index\.json: not a search index"):
         segment_search_index(index, "ja")
+
+
+def test_a_language_with_a_region_is_cut_by_its_base_languages_segmenter(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    index = tmp_path / "search_index.json"
+    docs = [{"location": "", "title": "一般化アドバンテージ推定", "text": ""}]
+    index.write_text(json.dumps({"config": {"separator": "[\\s]+"}, "docs": docs}, ensure_ascii=False),
+                     encoding="utf-8")
+    assert segment_search_index(index, "ja-JP")
+    assert WORD_BREAK in json.loads(index.read_text(encoding="utf-8"))["docs"][0]["title"]
+    # A build worker for such a language loads its segmenter and blocks the others (it failed on the code)
+    script = ("import logging, sys\nfrom tools.build import configure_process\n"
+              "configure_process(sys.argv[1], logging.NullHandler(), logging.WARNING)\n"
+              "print(sys.modules.get('jieba') is not None, sys.modules.get('tinysegmenter') is not None)\n")
+    root = Path(__file__).resolve().parent.parent
+    for lang, loaded in (("ja-JP", "False True"), ("zh-TW", "True False")):
+        result = subprocess.run([sys.executable, "-c", script, lang], cwd=root, capture_output=True, text=True)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.split("\n")[0] == loaded

@@ -44,6 +44,7 @@ from urllib.parse import urlsplit
 from tools.errors import UserError
 from tools.files import output_folder, replace_folder, write_atomic
 from tools.paths import CONFIG_FILE, GENERATED, HOME_DIR, LABELS_FILE, ROOT, SOURCE_ROOT, TRANSLATIONS
+from tools.segment import segmenter_for
 from tools.site_config import CONFIG_ENV, DEFAULT_SOURCE, SEGMENTERS, TOOL_ROOT, TOOL_SITE, language_handlers
 
 if TYPE_CHECKING:
@@ -169,13 +170,11 @@ def configure_process(lang: str, handler: logging.Handler, level: int) -> None:
     Material segments search text with jieba whenever it can import it; only Chinese wants that (it would cut
     Japanese kanji apart), so other languages run with the import blocked.
     """
-    wanted = language_handlers(lang).segmenter
-    for module in set(SEGMENTERS.values()) - {wanted}:
+    segmenter = segmenter_for(lang)
+    for module in set(SEGMENTERS.values()) - {segmenter.module if segmenter else None}:
         sys.modules[module] = None  # type: ignore[assignment]
-    if wanted is not None:
-        from tools.segment import SEGMENTERS as SEARCH_SEGMENTERS
-
-        SEARCH_SEGMENTERS[lang].cut  # noqa: B018 -- imports it as we configure it (jieba: quiet), before Material does
+    if segmenter is not None:
+        segmenter.cut  # noqa: B018 -- imports it as we configure it (jieba: quiet), before Material does
     for name in ("mkdocs", "annotated_ppo"):
         logger = logging.getLogger(name)
         logger.addHandler(handler)
@@ -410,6 +409,16 @@ def build_site(out: Path, languages: Iterable[str] | None = None, jobs: int = 0,
                source_root: Path = SOURCE_ROOT, translations: Path = TRANSLATIONS, force: bool = False,
                emit: Callable[[str], None] = print) -> BuildReport:
     """Generate the pages and build every requested language into `<out>/<lang>/`; see the module docstring."""
+    from tools.build_cache import memos_in
+
+    # What the page generation validated in earlier builds (tools.localize), for this build only
+    with memos_in(Path(work_dir).resolve() / ".cache"):
+        return _build_site(out, languages, jobs, work_dir=work_dir, source_root=source_root,
+                           translations=translations, force=force, emit=emit)
+
+
+def _build_site(out: Path, languages: Iterable[str] | None, jobs: int, *, work_dir: Path, source_root: Path,
+                translations: Path, force: bool, emit: Callable[[str], None]) -> BuildReport:
     from tools.pages import load_documents
     from tools.site_config import load_site
 
@@ -445,9 +454,6 @@ def build_site(out: Path, languages: Iterable[str] | None = None, jobs: int = 0,
 
     epoch = _source_date_epoch()
     _shared_generation_digest.cache_clear()  # the files may have changed since the last build in this process
-    from tools.build_cache import use_memos
-
-    use_memos(work_dir / ".cache")  # what the page generation validated before (tools.localize)
 
     results: dict[str, LanguageResult] = {}
     specs: list[dict[str, Any]] = []

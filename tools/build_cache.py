@@ -41,7 +41,7 @@ import pickle
 import re
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -84,6 +84,21 @@ def use_memos(folder: Path | None) -> None:
         _INSTALLED.pop("memos", None)
     else:
         _INSTALLED["memos"] = Path(folder) / "memo"
+
+
+@contextlib.contextmanager
+def memos_in(folder: Path) -> Iterator[None]:
+    """`use_memos(folder)` for the time of a `with` block; then the memos as they were before it."""
+    previous = _INSTALLED.get("memos")
+    use_memos(folder)
+    try:
+        yield
+    finally:
+        _MEMOS.clear()
+        if previous is None:
+            _INSTALLED.pop("memos", None)
+        else:
+            _INSTALLED["memos"] = previous
 
 
 class Memo:

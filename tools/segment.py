@@ -103,13 +103,20 @@ def segment(text: str, segmenter: Segmenter) -> str:
     return re.sub(f"{WORD_BREAK}{{2,}}", WORD_BREAK, cut_text).strip(WORD_BREAK)
 
 
+def segmenter_for(lang: str, segmenters: dict[str, Segmenter] = SEGMENTERS) -> Segmenter | None:
+    """The segmenter of `lang`: its own, else its base language's (ja-JP: Japanese's), else None."""
+    from tools.site_config import base_language
+
+    return segmenters.get(lang) or segmenters.get(base_language(lang))
+
+
 def segment_search_index(path: Path, lang: str, segmenters: dict[str, Segmenter] = SEGMENTERS) -> bool:
     """Cut the words of Material's `search_index.json` for `lang`, if the language has a segmenter.
 
     Titles and texts are cut; the configuration gains `WORD_BREAK` in its separator, the script the browser cuts
     queries in (`segment`) and the segmenter's browser languages. Returns whether the language has a segmenter.
     """
-    segmenter = segmenters.get(lang)
+    segmenter = segmenter_for(lang, segmenters)
     if segmenter is None:
         return False
     try:

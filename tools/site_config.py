@@ -42,6 +42,7 @@ import yaml
 from tools.charts import CurveSpec, curve_spec
 from tools.errors import UserError
 from tools.segment import SEGMENTERS as SEARCH_SEGMENTERS
+from tools.segment import segmenter_for
 
 CONFIG_ENV = "LITERATE_CONFIG"  # the configuration file, when not ./mkdocs.yml (set by -f)
 BLOCK = "extra.literate"  # where the generator's settings live in mkdocs.yml
@@ -553,7 +554,7 @@ def language_handlers(lang: str) -> LanguageHandlers:
         theme=theme or THEME_FALLBACK,
         search=(nearest(templates / "assets" / "javascripts" / "lunr" / "min", "lunr.{}.min.js") or THEME_FALLBACK)
         if lang != DEFAULT_SOURCE else DEFAULT_SOURCE,
-        segmenter=SEGMENTERS.get(lang, SEGMENTERS.get(base_language(lang))),
+        segmenter=segmenter.module if (segmenter := segmenter_for(lang)) else None,
         theme_translated=theme is not None,
         direction=direction,
     )

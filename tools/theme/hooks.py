@@ -48,4 +48,5 @@ def on_env(env: Any, config: Any, files: Any) -> Any:
 def on_post_build(config: Any) -> None:
     index = Path(config["site_dir"]) / "search" / "search_index.json"
     if index.is_file():
-        segment_search_index(index, config["theme"]["language"])
+        # The page's language (`extra.lang`), which Material's `theme.language` is only the nearest known one of
+        segment_search_index(index, config["extra"].get("lang") or config["theme"]["language"])
